@@ -1,0 +1,107 @@
+//! The streaming event protocol.
+//!
+//! A stream emits `start`, then block events (`text_*`, `thinking_*`, `toolcall_*`, each block
+//! opened, grown by deltas and closed), then exactly one terminal `done` or `error`. A request
+//! that fails before the response starts emits only `error`. Blocks are numbered by their
+//! index in the message's content.
+
+use serde::Serialize;
+
+use crate::message::{AssistantMessage, StopReason, ToolCall};
+
+/// One event of an assistant stream, serialized as pi's `assistantMessageEvent`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+pub enum AssistantEvent {
+    /// The response started.
+    Start,
+    /// A text block opened.
+    TextStart {
+        /// Index of the block in the message content.
+        content_index: usize,
+    },
+    /// Text arrived.
+    TextDelta {
+        /// Index of the block.
+        content_index: usize,
+        /// The new text.
+        delta: String,
+    },
+    /// A text block closed.
+    TextEnd {
+        /// Index of the block.
+        content_index: usize,
+        /// The block's full text.
+        content: String,
+    },
+    /// A thinking block opened.
+    ThinkingStart {
+        /// Index of the block.
+        content_index: usize,
+    },
+    /// Reasoning arrived.
+    ThinkingDelta {
+        /// Index of the block.
+        content_index: usize,
+        /// The new reasoning text.
+        delta: String,
+    },
+    /// A thinking block closed.
+    ThinkingEnd {
+        /// Index of the block.
+        content_index: usize,
+        /// The block's full reasoning text.
+        content: String,
+    },
+    /// A tool call opened.
+    ToolcallStart {
+        /// Index of the block.
+        content_index: usize,
+        /// The call id (may be empty until the provider sends it).
+        id: String,
+        /// The tool's name.
+        tool_name: String,
+    },
+    /// A fragment of the call's JSON arguments arrived (may be empty).
+    ToolcallDelta {
+        /// Index of the block.
+        content_index: usize,
+        /// The raw JSON fragment.
+        delta: String,
+    },
+    /// A tool call closed.
+    ToolcallEnd {
+        /// Index of the block.
+        content_index: usize,
+        /// The final call with parsed arguments.
+        tool_call: ToolCall,
+    },
+    /// The response finished: `stop`, `length`, `toolUse` or `deferred`.
+    Done {
+        /// Why it finished.
+        reason: StopReason,
+        /// The final message.
+        message: AssistantMessage,
+    },
+    /// The request failed (`error`) or was cancelled (`aborted`).
+    Error {
+        /// `error` or `aborted`.
+        reason: StopReason,
+        /// The message so far, with `error_message` saying what went wrong.
+        error: AssistantMessage,
+    },
+}
+
+impl AssistantEvent {
+    /// Whether this is `done` or `error`.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            AssistantEvent::Done { .. } | AssistantEvent::Error { .. }
+        )
+    }
+}
