@@ -5,7 +5,7 @@
 //! that fails before the response starts emits only `error`. Blocks are numbered by their
 //! index in the message's content.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::message::{AssistantMessage, StopReason, ToolCall};
 
@@ -78,6 +78,7 @@ pub enum AssistantEvent {
         /// Index of the block.
         content_index: usize,
         /// The final call with parsed arguments.
+        #[serde(serialize_with = "tagged_tool_call")]
         tool_call: ToolCall,
     },
     /// The response finished: `stop`, `length`, `toolUse` or `deferred`.
@@ -85,6 +86,7 @@ pub enum AssistantEvent {
         /// Why it finished.
         reason: StopReason,
         /// The final message.
+        #[serde(serialize_with = "tagged_assistant")]
         message: AssistantMessage,
     },
     /// The request failed (`error`) or was cancelled (`aborted`).
@@ -92,6 +94,7 @@ pub enum AssistantEvent {
         /// `error` or `aborted`.
         reason: StopReason,
         /// The message so far, with `error_message` saying what went wrong.
+        #[serde(serialize_with = "tagged_assistant")]
         error: AssistantMessage,
     },
 }
@@ -103,5 +106,68 @@ impl AssistantEvent {
             self,
             AssistantEvent::Done { .. } | AssistantEvent::Error { .. }
         )
+    }
+}
+
+/// pi writes a tool call with its `type` and a message with its `role` even outside a list.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+enum TaggedBlock<'a> {
+    ToolCall(&'a ToolCall),
+}
+
+#[derive(Serialize)]
+#[serde(tag = "role", rename_all = "camelCase")]
+enum TaggedMessage<'a> {
+    Assistant(&'a AssistantMessage),
+}
+
+fn tagged_tool_call<S: Serializer>(call: &ToolCall, serializer: S) -> Result<S::Ok, S::Error> {
+    TaggedBlock::ToolCall(call).serialize(serializer)
+}
+
+fn tagged_assistant<S: Serializer>(
+    message: &AssistantMessage,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    TaggedMessage::Assistant(message).serialize(serializer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Map, json};
+
+    #[test]
+    fn events_serialize_as_pi_writes_them() {
+        let call = ToolCall::new("t1", "bash", Map::new());
+        let event = AssistantEvent::ToolcallEnd {
+            content_index: 2,
+            tool_call: call,
+        };
+        assert_eq!(
+            serde_json::to_value(&event).unwrap(),
+            json!({"type": "toolcall_end", "contentIndex": 2,
+                   "toolCall": {"type": "toolCall", "id": "t1", "name": "bash", "arguments": {}}})
+        );
+        let start = AssistantEvent::ToolcallStart {
+            content_index: 0,
+            id: "t1".into(),
+            tool_name: "bash".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&start).unwrap(),
+            json!({"type": "toolcall_start", "contentIndex": 0, "id": "t1", "toolName": "bash"})
+        );
+        let mut message = AssistantMessage::empty("faux", "faux", "m");
+        message.stop_reason = StopReason::Stop;
+        let done = serde_json::to_value(AssistantEvent::Done {
+            reason: StopReason::Stop,
+            message,
+        })
+        .unwrap();
+        assert_eq!(done["reason"], "stop");
+        assert_eq!(done["message"]["role"], "assistant");
+        assert_eq!(done["message"]["stopReason"], "stop");
     }
 }

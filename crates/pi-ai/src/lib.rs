@@ -45,6 +45,7 @@ mod estimate;
 mod event;
 mod http;
 mod js_number;
+pub mod lossy_json;
 mod message;
 mod model;
 mod options;
@@ -91,5 +92,7 @@ pub use registry::{
     ApiProvider, ApiRegistry, StartError, complete, complete_simple, stream, stream_simple,
 };
 pub use stream::{AssistantStream, AssistantWriter};
+/// Cancels a request (re-exported so embedders need not depend on `tokio-util`).
+pub use tokio_util::sync::CancellationToken;
 pub use tool::{ConstrainedSampling, GrammarVariants, Strictness, Tool, ToolReference};
 pub use transform::transform_messages;

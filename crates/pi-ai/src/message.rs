@@ -136,6 +136,9 @@ pub struct TextContent {
     /// Provider id of the text item (OpenAI Responses), plain or as `{"v":1,"id",...}` JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_signature: Option<String>,
+    /// Fields this version does not model, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl TextContent {
@@ -144,6 +147,7 @@ impl TextContent {
         TextContent {
             text: text.into(),
             text_signature: None,
+            extra: Map::new(),
         }
     }
 }
@@ -162,6 +166,9 @@ pub struct ThinkingContent {
     /// `thinking_signature`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
+    /// Fields this version does not model, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl ThinkingContent {
@@ -171,6 +178,15 @@ impl ThinkingContent {
             thinking: thinking.into(),
             thinking_signature: None,
             redacted: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// A reasoning block with a provider signature.
+    pub fn signed(thinking: impl Into<String>, signature: impl Into<String>) -> Self {
+        ThinkingContent {
+            thinking_signature: Some(signature.into()),
+            ..ThinkingContent::new(thinking)
         }
     }
 
@@ -188,6 +204,20 @@ pub struct ImageContent {
     pub data: String,
     /// MIME type, for example `image/png`.
     pub mime_type: String,
+    /// Fields this version does not model, kept verbatim.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ImageContent {
+    /// An image from base64 data.
+    pub fn new(data: impl Into<String>, mime_type: impl Into<String>) -> Self {
+        ImageContent {
+            data: data.into(),
+            mime_type: mime_type.into(),
+            extra: Map::new(),
+        }
+    }
 }
 
 /// A tool call requested by the model.
@@ -206,6 +236,28 @@ pub struct ToolCall {
     /// OpenAI Responses namespace of a namespaced tool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Fields this version does not model, kept verbatim (old pi versions persisted their
+    /// streaming scratch fields here).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ToolCall {
+    /// A call of `name` with `arguments`.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        arguments: Map<String, Value>,
+    ) -> Self {
+        ToolCall {
+            id: id.into(),
+            name: name.into(),
+            arguments,
+            thought_signature: None,
+            namespace: None,
+            extra: Map::new(),
+        }
+    }
 }
 
 /// Token counts and their cost in USD.

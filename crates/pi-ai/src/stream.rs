@@ -186,13 +186,8 @@ impl AssistantStream {
                 id,
                 tool_name,
             } => {
-                content.push(AssistantContent::ToolCall(ToolCall {
-                    id: id.clone(),
-                    name: tool_name.clone(),
-                    arguments: serde_json::Map::new(),
-                    thought_signature: None,
-                    namespace: None,
-                }));
+                let call = ToolCall::new(id.clone(), tool_name.clone(), serde_json::Map::new());
+                content.push(AssistantContent::ToolCall(call));
                 self.arguments.push((*content_index, String::new()));
             }
             AssistantEvent::ToolcallDelta {
@@ -450,13 +445,7 @@ impl AssistantWriter {
             id: id.clone(),
             tool_name: name.clone(),
         };
-        let call = ToolCall {
-            id,
-            name,
-            arguments: serde_json::Map::new(),
-            thought_signature: None,
-            namespace: None,
-        };
+        let call = ToolCall::new(id, name, serde_json::Map::new());
         let index = self.push(AssistantContent::ToolCall(call));
         self.arguments.insert(index, String::new());
         self.emit(event);

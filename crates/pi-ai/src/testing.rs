@@ -15,7 +15,7 @@
 //! let options = pi_ai::StreamOptions { api_key: Some("sk-test".into()), ..Default::default() };
 //! let reply = pi_ai::complete(&model, &"Hello".into(), &options).await;
 //! assert_eq!(reply.text(), "Hi there.");
-//! assert_eq!(server.requests()[0].body["messages"][0]["content"], "Hello");
+//! assert_eq!(server.requests()[0].body["messages"][0]["content"][0]["text"], "Hello");
 //! # });
 //! ```
 

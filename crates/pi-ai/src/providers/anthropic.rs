@@ -439,18 +439,16 @@ impl State<'_> {
                         thinking,
                         signature,
                     } => {
-                        let block = ThinkingContent {
-                            thinking: thinking.unwrap_or_default(),
-                            thinking_signature: Some(signature.unwrap_or_default()),
-                            redacted: None,
-                        };
+                        let block = ThinkingContent::signed(
+                            thinking.unwrap_or_default(),
+                            signature.unwrap_or_default(),
+                        );
                         (writer.thinking_start(block), BlockKind::Thinking)
                     }
                     WireBlock::RedactedThinking { data } => {
                         let block = ThinkingContent {
-                            thinking: "[Reasoning redacted]".to_string(),
-                            thinking_signature: Some(data),
                             redacted: Some(true),
+                            ..ThinkingContent::signed("[Reasoning redacted]", data)
                         };
                         (writer.thinking_start(block), BlockKind::Thinking)
                     }

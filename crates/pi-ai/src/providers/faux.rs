@@ -157,13 +157,7 @@ pub fn tool_call_block(name: impl Into<String>, arguments: Value) -> AssistantCo
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    AssistantContent::ToolCall(ToolCall {
-        id: String::new(),
-        name: name.into(),
-        arguments,
-        thought_signature: None,
-        namespace: None,
-    })
+    AssistantContent::ToolCall(ToolCall::new("", name, arguments))
 }
 
 #[derive(Default)]

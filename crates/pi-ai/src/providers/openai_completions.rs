@@ -568,14 +568,9 @@ impl<'a> State<'a> {
     }
 
     fn thinking_block(&mut self, writer: &mut AssistantWriter, signature: &str) -> usize {
-        *self.thinking.get_or_insert_with(|| {
-            let block = ThinkingContent {
-                thinking: String::new(),
-                thinking_signature: Some(signature.to_string()),
-                redacted: None,
-            };
-            writer.thinking_start(block)
-        })
+        *self
+            .thinking
+            .get_or_insert_with(|| writer.thinking_start(ThinkingContent::signed("", signature)))
     }
 
     fn tool_call_delta(&mut self, writer: &mut AssistantWriter, call: WireToolCall) {

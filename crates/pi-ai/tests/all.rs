@@ -1,0 +1,3 @@
+//! pi-ai's integration tests, gathered in one binary to keep linking cheap.
+
+mod suite;

@@ -1,0 +1,6 @@
+mod adapters;
+mod faux;
+mod fixtures;
+mod properties;
+mod replay;
+mod support;

@@ -1,0 +1,186 @@
+//! Our request bodies equal the reference's: conversations pi 0.87.1 had with the mock LLM
+//! server (its session files) are replayed turn by turn, and each request we send must equal
+//! the one pi sent (`fixtures/mock-requests.jsonl`) in every field.
+
+use pi_ai::testing::{TestServer, Turn};
+use pi_ai::{
+    InputKind, Message, Model, ModelCost, SimpleStreamOptions, StreamOptions, ThinkingLevel,
+};
+use serde_json::Value;
+
+use super::support::fixture_lines;
+
+/// A request the reference sent.
+struct Recorded {
+    api: String,
+    body: Value,
+}
+
+fn recorded() -> Vec<Recorded> {
+    fixture_lines("mock-requests.jsonl")
+        .iter()
+        .map(|line| {
+            let row: Value = serde_json::from_str(line).unwrap();
+            Recorded {
+                api: row["api"].as_str().unwrap().to_string(),
+                body: row["body"].clone(),
+            }
+        })
+        .collect()
+}
+
+struct Session {
+    messages: Vec<Message>,
+    provider: String,
+    model: String,
+    thinking: Option<ThinkingLevel>,
+}
+
+fn session(name: &str) -> Session {
+    let mut session = Session {
+        messages: Vec::new(),
+        provider: String::new(),
+        model: String::new(),
+        thinking: None,
+    };
+    for line in fixture_lines(&format!("sessions-0.87.1/{name}.jsonl")) {
+        let entry: Value = serde_json::from_str(&line).unwrap();
+        match entry["type"].as_str().unwrap() {
+            "model_change" => {
+                session.provider = entry["provider"].as_str().unwrap().to_string();
+                session.model = entry["modelId"].as_str().unwrap().to_string();
+            }
+            "thinking_level_change" => {
+                session.thinking = serde_json::from_value(entry["thinkingLevel"].clone()).ok();
+            }
+            "message" => session
+                .messages
+                .push(serde_json::from_value(entry["message"].clone()).unwrap()),
+            _ => {}
+        }
+    }
+    session
+}
+
+/// The model as the reference's `models.json` declared it for the mock (pi's defaults for
+/// custom models: text input, no cost, 128k context, 16k output).
+fn model(server: &TestServer, session: &Session) -> (Model, &'static str, &'static str) {
+    let (api, key, wire) = match session.provider.as_str() {
+        "mock-anth" => ("anthropic-messages", "sk-ant-mock", "anthropic"),
+        "mock-chat" => ("openai-completions", "sk-mock", "openai-chat"),
+        other => panic!("no replay for provider {other}"),
+    };
+    let mut model = server.model(api, &session.model);
+    model.provider = session.provider.clone();
+    model.reasoning = session.model != "tools-pi";
+    model.input = vec![InputKind::Text];
+    model.cost = ModelCost::default();
+    (model, key, wire)
+}
+
+/// Replays `name` and returns how many requests matched the reference.
+async fn replay(name: &str) -> usize {
+    let session = session(name);
+    let references = recorded();
+    let server = TestServer::start().await.unwrap();
+    let (model, key, wire) = model(&server, &session);
+    let mut matched = 0;
+    for (index, message) in session.messages.iter().enumerate() {
+        if !matches!(message, Message::Assistant(_)) {
+            continue;
+        }
+        let context = pi_ai::Context {
+            messages: session.messages[..index].to_vec(),
+            ..Default::default()
+        };
+        server.push(Turn::text("ok"));
+        let options = SimpleStreamOptions {
+            base: StreamOptions {
+                api_key: Some(key.into()),
+                ..StreamOptions::default()
+            },
+            reasoning: session.thinking,
+            ..SimpleStreamOptions::default()
+        };
+        let reply = pi_ai::complete_simple(&model, &context, &options)
+            .await
+            .unwrap();
+        assert_eq!(reply.error_message, None, "{name}");
+        let requests = server.requests();
+        let ours = &requests.last().unwrap().body;
+        let candidates: Vec<&Recorded> = references
+            .iter()
+            .filter(|r| r.api == wire && r.body["model"] == ours["model"])
+            .filter(|r| {
+                r.body["messages"].as_array().map(Vec::len)
+                    == ours["messages"].as_array().map(Vec::len)
+            })
+            .collect();
+        assert!(
+            !candidates.is_empty(),
+            "{name}: no reference request for turn at message {index}"
+        );
+        if !candidates.iter().any(|r| r.body == *ours) {
+            let closest = candidates[0];
+            panic!(
+                "{name}, request before message {index} differs from the reference:\n{}",
+                diff(&closest.body, ours, "")
+            );
+        }
+        matched += 1;
+    }
+    matched
+}
+
+/// A readable list of the paths where two JSON values differ.
+fn diff(expected: &Value, actual: &Value, path: &str) -> String {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            let mut out = String::new();
+            for key in e.keys().chain(a.keys().filter(|k| !e.contains_key(*k))) {
+                let (ev, av) = (
+                    e.get(key).unwrap_or(&Value::Null),
+                    a.get(key).unwrap_or(&Value::Null),
+                );
+                out.push_str(&diff(ev, av, &format!("{path}/{key}")));
+            }
+            out
+        }
+        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => e
+            .iter()
+            .zip(a)
+            .enumerate()
+            .map(|(i, (ev, av))| diff(ev, av, &format!("{path}/{i}")))
+            .collect(),
+        (e, a) if e == a => String::new(),
+        (e, a) => {
+            let clip = |v: &Value| v.to_string().chars().take(300).collect::<String>();
+            format!("  {path}: reference {} / ours {}\n", clip(e), clip(a))
+        }
+    }
+}
+
+#[tokio::test]
+async fn anthropic_tool_session() {
+    assert_eq!(replay("tools-anthropic").await, 6);
+}
+
+#[tokio::test]
+async fn anthropic_thinking_session() {
+    assert_eq!(replay("thinking-anthropic").await, 2);
+}
+
+#[tokio::test]
+async fn openai_completions_tool_session() {
+    assert_eq!(replay("tools-openai-completions").await, 6);
+}
+
+#[tokio::test]
+async fn openai_completions_thinking_session() {
+    assert_eq!(replay("thinking-openai-completions").await, 2);
+}
+
+#[tokio::test]
+async fn openai_completions_continued_session() {
+    assert_eq!(replay("continued-session").await, 5);
+}
