@@ -215,7 +215,7 @@ mod tests {
 
     #[test]
     fn later_system_messages_patch_sections_and_tools() {
-        let messages = vec![
+        let messages = [
             system(json!({"role": "system", "content": "", "timestamp": 5,
                 "sections": {"a": "A", "b": "B"},
                 "toolsAdded": [{"name": "x", "description": "", "parameters": {}},

@@ -17,7 +17,7 @@ const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 pub(crate) enum RequestError {
     /// The server answered with an error status.
-    Status(HttpStatusError),
+    Status(Box<HttpStatusError>),
     /// No answer: connection, TLS or timeout trouble.
     Network(String),
     /// The caller cancelled.
@@ -180,11 +180,11 @@ pub(crate) async fn post_json(
                     None => return Err(RequestError::Aborted),
                     Some(text) => text.unwrap_or_default(),
                 };
-                RequestError::Status(HttpStatusError {
+                RequestError::Status(Box::new(HttpStatusError {
                     status,
                     headers,
                     body,
-                })
+                }))
             }
             Some(Err(err)) => RequestError::Network(describe_network_error(&err)),
         };
@@ -246,19 +246,19 @@ fn retry_delay(
     options: &StreamOptions,
     describe: &impl Fn(&HttpStatusError) -> String,
 ) -> Result<Duration, RequestError> {
-    if let RequestError::Status(error) = failure {
-        if let Some(requested) = server_retry_delay(&error.headers) {
-            let max = options.max_retry_delay.unwrap_or(DEFAULT_MAX_RETRY_DELAY);
-            if !max.is_zero() && requested > max {
-                return Err(RequestError::RetryDelayTooLong(format!(
-                    "Server requested {}s retry delay (max: {}s). {}",
-                    requested.as_millis().div_ceil(1000),
-                    max.as_millis().div_ceil(1000),
-                    describe(error)
-                )));
-            }
-            return Ok(requested);
+    if let RequestError::Status(error) = failure
+        && let Some(requested) = server_retry_delay(&error.headers)
+    {
+        let max = options.max_retry_delay.unwrap_or(DEFAULT_MAX_RETRY_DELAY);
+        if !max.is_zero() && requested > max {
+            return Err(RequestError::RetryDelayTooLong(format!(
+                "Server requested {}s retry delay (max: {}s). {}",
+                requested.as_millis().div_ceil(1000),
+                max.as_millis().div_ceil(1000),
+                describe(error)
+            )));
         }
+        return Ok(requested);
     }
     let base_ms = (500u64 << attempt.min(4)).min(8000);
     // Up to 25% jitter so clients that failed together do not retry together.

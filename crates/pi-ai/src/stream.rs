@@ -25,6 +25,10 @@ use crate::model::Model;
 use crate::partial_json::parse_streaming_json;
 
 /// What travels from the writer to the stream.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "frames are moved once, through a channel"
+)]
 enum Frame {
     Start(Box<AssistantMessage>),
     Meta(Box<Meta>),

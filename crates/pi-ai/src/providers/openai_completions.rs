@@ -200,23 +200,16 @@ async fn run(mut writer: AssistantWriter, request: Request, options: StreamOptio
         if event.data.starts_with("[DONE]") {
             break;
         }
-        let chunk: Value = match serde_json::from_str(&event.data) {
+        let chunk: Chunk = match serde_json::from_str(&event.data) {
             Ok(chunk) => chunk,
             Err(err) => {
                 let text = format!("Could not parse stream chunk: {err}; data={}", event.data);
                 return state.fail(writer, StopReason::Error, text);
             }
         };
-        if let Some(error) = chunk.get("error").filter(|e| super::is_truthy(e)) {
+        if let Some(error) = chunk.error.as_ref().filter(|e| super::is_truthy(e)) {
             return state.fail(writer, StopReason::Error, stream_error_message(error));
         }
-        let chunk: Chunk = match serde_json::from_value(chunk) {
-            Ok(chunk) => chunk,
-            Err(err) => {
-                let text = format!("Unexpected stream chunk: {err}; data={}", event.data);
-                return state.fail(writer, StopReason::Error, text);
-            }
-        };
         state.apply(&mut writer, chunk);
     }
     state.finish_blocks(&mut writer);
@@ -323,6 +316,9 @@ fn truncate_body(text: &str) -> String {
 
 #[derive(Deserialize)]
 struct Chunk {
+    /// An error reported inside the stream.
+    #[serde(default)]
+    error: Option<Value>,
     #[serde(default)]
     id: Option<String>,
     #[serde(default)]
@@ -496,15 +492,15 @@ impl<'a> State<'a> {
     }
 
     fn apply(&mut self, writer: &mut AssistantWriter, chunk: Chunk) {
-        if writer.message().response_id.is_none() {
-            if let Some(id) = chunk.id.filter(|id| !id.is_empty()) {
-                writer.set_response_id(id);
-            }
+        if writer.message().response_id.is_none()
+            && let Some(id) = chunk.id.filter(|id| !id.is_empty())
+        {
+            writer.set_response_id(id);
         }
-        if let Some(answered) = chunk.model.filter(|m| !m.is_empty() && *m != self.model.id) {
-            if writer.message().response_model.is_none() {
-                writer.set_response_model(answered);
-            }
+        if let Some(answered) = chunk.model.filter(|m| !m.is_empty() && *m != self.model.id)
+            && writer.message().response_model.is_none()
+        {
+            writer.set_response_model(answered);
         }
         if let Some(usage) = &chunk.usage {
             writer.set_usage(usage.to_usage(self.model));
@@ -610,15 +606,15 @@ impl<'a> State<'a> {
         }
         let content = tool.content;
         if let Some(block) = writer.toolcall_mut(content) {
-            if block.id.is_empty() {
-                if let Some(id) = &id {
-                    block.id.clone_from(id);
-                }
+            if block.id.is_empty()
+                && let Some(id) = &id
+            {
+                block.id.clone_from(id);
             }
-            if block.name.is_empty() {
-                if let Some(name) = &name {
-                    block.name.clone_from(name);
-                }
+            if block.name.is_empty()
+                && let Some(name) = &name
+            {
+                block.name.clone_from(name);
             }
         }
         if is_custom && tool.custom.is_none() {
@@ -750,36 +746,37 @@ fn append_reasoning_detail(details: &mut Vec<Value>, detail: Value) {
         "reasoning.summary" => Some("summary"),
         _ => None,
     };
-    if let (Some(field), Some(Value::Object(last))) = (field, details.last_mut()) {
-        if last.get("type").and_then(Value::as_str) == Some(kind.as_str()) {
-            let addition = detail
-                .get(field)
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let merged = format!(
-                "{}{addition}",
-                last.get(field).and_then(Value::as_str).unwrap_or_default()
-            );
-            last.insert(field.into(), Value::String(merged));
-            if field == "text" && !last.get("signature").is_some_and(super::is_truthy) {
-                if let Some(signature) = detail.get("signature").filter(|s| super::is_truthy(s)) {
-                    last.insert("signature".into(), signature.clone());
-                }
-            }
-            for key in ["id", "index"] {
-                if last.get(key).is_none_or(Value::is_null) {
-                    if let Some(value) = detail.get(key) {
-                        last.insert(key.into(), value.clone());
-                    }
-                }
-            }
-            if !last.get("format").is_some_and(super::is_truthy) {
-                if let Some(value) = detail.get("format") {
-                    last.insert("format".into(), value.clone());
-                }
-            }
-            return;
+    if let (Some(field), Some(Value::Object(last))) = (field, details.last_mut())
+        && last.get("type").and_then(Value::as_str) == Some(kind.as_str())
+    {
+        let addition = detail
+            .get(field)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let merged = format!(
+            "{}{addition}",
+            last.get(field).and_then(Value::as_str).unwrap_or_default()
+        );
+        last.insert(field.into(), Value::String(merged));
+        if field == "text"
+            && !last.get("signature").is_some_and(super::is_truthy)
+            && let Some(signature) = detail.get("signature").filter(|s| super::is_truthy(s))
+        {
+            last.insert("signature".into(), signature.clone());
         }
+        for key in ["id", "index"] {
+            if last.get(key).is_none_or(Value::is_null)
+                && let Some(value) = detail.get(key)
+            {
+                last.insert(key.into(), value.clone());
+            }
+        }
+        if !last.get("format").is_some_and(super::is_truthy)
+            && let Some(value) = detail.get("format")
+        {
+            last.insert("format".into(), value.clone());
+        }
+        return;
     }
     details.push(detail);
 }

@@ -94,6 +94,13 @@ proptest! {
     }
 
     #[test]
+    fn sse_is_linear_in_any_chunking(body in sse_body(), cuts in prop::collection::vec(any::<usize>(), 0..12)) {
+        // The same events whether the body comes whole or byte by byte.
+        let bytes: Vec<Vec<u8>> = body.as_bytes().iter().map(|b| vec![*b]).collect();
+        prop_assert_eq!(decode(bytes), decode(split_at(body.as_bytes(), &cuts)));
+    }
+
+    #[test]
     fn sse_events_do_not_depend_on_chunking(body in sse_body(), cuts in prop::collection::vec(any::<usize>(), 0..12)) {
         let whole = decode(vec![body.clone().into_bytes()]);
         prop_assert_eq!(decode(split_at(body.as_bytes(), &cuts)), whole);

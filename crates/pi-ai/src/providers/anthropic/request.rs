@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value, json};
 
-use crate::compat::{Compat, SessionAffinityFormat};
+use crate::compat::SessionAffinityFormat;
 use crate::constrained::{resolve_strict, tool_parameters};
 use crate::context::{Transcript, render_system_update};
 use crate::http::Headers;
@@ -65,7 +65,7 @@ pub(super) struct AnthropicCompat {
 
 impl AnthropicCompat {
     pub fn of(model: &Model) -> Self {
-        let compat = model.compat.clone().unwrap_or_else(Compat::default);
+        let compat = model.compat.clone().unwrap_or_default();
         let openrouter = model.provider == "openrouter" || model.base_url.contains("openrouter.ai");
         AnthropicCompat {
             eager_tool_input_streaming: compat.supports_eager_tool_input_streaming.unwrap_or(true),
@@ -213,10 +213,12 @@ pub(super) fn prepare(
     }
 
     let thinking_enabled = options.thinking.enabled;
-    if let Some(temperature) = options.temperature {
-        if thinking_enabled != Some(true) && !compat.mid_convo_effort && compat.temperature {
-            body.insert("temperature".into(), js_number::to_value(temperature));
-        }
+    if let Some(temperature) = options.temperature
+        && thinking_enabled != Some(true)
+        && !compat.mid_convo_effort
+        && compat.temperature
+    {
+        body.insert("temperature".into(), js_number::to_value(temperature));
     }
 
     let tool_cache = if compat.cache_control_on_tools {
@@ -452,10 +454,10 @@ fn has_tool_redefinitions(transcript: &Transcript<'_>) -> bool {
     for message in &transcript.messages {
         if let Message::System(system) = message.as_ref() {
             for tool in system.tools_added.iter().flatten() {
-                if let Some(previous) = declared.iter().find(|t| t.name == tool.name) {
-                    if *previous != tool {
-                        return true;
-                    }
+                if let Some(previous) = declared.iter().find(|t| t.name == tool.name)
+                    && *previous != tool
+                {
+                    return true;
                 }
                 declared.push(tool);
             }

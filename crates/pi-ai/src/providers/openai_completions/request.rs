@@ -126,10 +126,10 @@ pub(super) fn build_body(
     if let Some(routing) = &compat.open_router_routing {
         body.insert("provider".into(), Value::Object(routing.clone()));
     }
-    if let Some(routing) = &compat.vercel_gateway_routing {
-        if routing.only.is_some() || routing.order.is_some() {
-            body.insert("providerOptions".into(), json!({"gateway": routing}));
-        }
+    if let Some(routing) = &compat.vercel_gateway_routing
+        && (routing.only.is_some() || routing.order.is_some())
+    {
+        body.insert("providerOptions".into(), json!({"gateway": routing}));
     }
     // Last, so custom keys override the named fields.
     if let Some(params) = &options.sampling_params {
