@@ -48,6 +48,25 @@ pub trait ApiProvider: Send + Sync {
 }
 
 /// Adapters keyed by API name. Clone it freely: adapters are shared.
+///
+/// Register your own adapter for a new API name, or replace a built-in one:
+///
+/// ```
+/// use pi_ai::faux::{FauxProvider, FauxResponse};
+/// use pi_ai::{ApiRegistry, SimpleStreamOptions, ThinkingLevel};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let faux = FauxProvider::new([FauxResponse::thinking_then_text("Hmm.", "42")]).with_api("my-api");
+/// let mut registry = ApiRegistry::builtin();
+/// registry.register(faux.clone());
+/// assert_eq!(registry.apis(), ["anthropic-messages", "my-api", "openai-completions"]);
+///
+/// let options = SimpleStreamOptions { reasoning: Some(ThinkingLevel::High), ..Default::default() };
+/// let reply = registry.complete_simple(&faux.model(), &"Answer?".into(), &options).await?;
+/// assert_eq!(reply.text(), "42");
+/// # Ok::<(), pi_ai::StartError>(())
+/// # }).unwrap();
+/// ```
 #[derive(Clone, Default)]
 pub struct ApiRegistry {
     providers: HashMap<String, Arc<dyn ApiProvider>>,
@@ -160,6 +179,22 @@ pub fn stream(model: &Model, context: &Context, options: &StreamOptions) -> Assi
 }
 
 /// [`ApiRegistry::complete`] on the built-in adapters.
+///
+/// ```
+/// use pi_ai::testing::{TestServer, Turn};
+/// use pi_ai::{StopReason, StreamOptions};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let server = TestServer::start().await.unwrap(); // a local stand-in for the provider
+/// server.push(Turn::text("Paris."));
+/// let model = server.model("openai-completions", "gpt-test");
+/// let options = StreamOptions { api_key: Some("sk-test".into()), ..Default::default() };
+///
+/// let reply = pi_ai::complete(&model, &"Capital of France?".into(), &options).await;
+/// assert_eq!(reply.stop_reason, StopReason::Stop);
+/// assert_eq!(reply.text(), "Paris.");
+/// # });
+/// ```
 pub async fn complete(
     model: &Model,
     context: &Context,
@@ -169,6 +204,18 @@ pub async fn complete(
 }
 
 /// [`ApiRegistry::stream_simple`] on the built-in adapters.
+///
+/// Without a key in the options or the environment nothing is sent:
+///
+/// ```
+/// # let model: pi_ai::Model = serde_json::from_value(serde_json::json!({
+/// #     "id": "m", "name": "m", "api": "anthropic-messages", "provider": "no-such-provider",
+/// #     "baseUrl": "http://127.0.0.1:9", "reasoning": false, "input": ["text"],
+/// #     "cost": {"input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0},
+/// #     "contextWindow": 1000, "maxTokens": 100})).unwrap();
+/// let error = pi_ai::stream_simple(&model, &"Hi".into(), &Default::default()).unwrap_err();
+/// assert_eq!(error.to_string(), "No API key for provider: no-such-provider");
+/// ```
 pub fn stream_simple(
     model: &Model,
     context: &Context,

@@ -110,6 +110,22 @@ impl AssistantStream {
     }
 
     /// Drains the stream and returns the final message (an error message on failure).
+    ///
+    /// ```
+    /// use pi_ai::{AssistantStream, Model, StopReason};
+    /// # let model = pi_ai::faux::FauxProvider::new([]).model();
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let stream = AssistantStream::new(&model, |mut writer| async move {
+    ///     writer.start();
+    ///     let text = writer.text_start(pi_ai::TextContent::new(""));
+    ///     writer.text_delta(text, "Hi!");
+    ///     writer.text_end(text);
+    ///     writer.message_mut().stop_reason = StopReason::Stop;
+    ///     writer.done();
+    /// });
+    /// assert_eq!(stream.result().await.text(), "Hi!");
+    /// # });
+    /// ```
     pub async fn result(mut self) -> AssistantMessage {
         while let Some(event) = self.next().await {
             match event {

@@ -624,3 +624,103 @@ async fn thinking_levels_shape_the_request() {
     assert_eq!(bodies[2]["reasoning_effort"], "high");
     assert_eq!(bodies[3].get("reasoning_effort"), None);
 }
+
+#[tokio::test]
+async fn tool_results_and_images_replay_in_each_wire_format() {
+    let image = pi_ai::ImageContent::new("iVBORw0KGgo=", "image/png");
+    let call = |id: &str| pi_ai::ToolCall::new(id, "read", serde_json::Map::new());
+    let mut assistant =
+        pi_ai::AssistantMessage::empty(ANTHROPIC, "test-anthropic-messages", "test-model");
+    assistant.content = vec![
+        AssistantContent::ToolCall(call("t1")),
+        AssistantContent::ToolCall(call("t2")),
+    ];
+    assistant.stop_reason = StopReason::ToolUse;
+    let mut with_image = pi_ai::ToolResultMessage::text(&call("t2"), "", false);
+    with_image.content = vec![pi_ai::InputContent::Image(image.clone())];
+    let context = Context {
+        messages: vec![
+            pi_ai::UserMessage {
+                content: pi_ai::UserContent::Blocks(vec![
+                    pi_ai::InputContent::Text(pi_ai::TextContent::new("What is in this picture?")),
+                    pi_ai::InputContent::Image(image.clone()),
+                ]),
+                timestamp: 1,
+                extra: serde_json::Map::new(),
+            }
+            .into(),
+            assistant.into(),
+            pi_ai::ToolResultMessage::text(&call("t1"), "line one\nline two", false).into(),
+            with_image.into(),
+        ],
+        ..Context::default()
+    };
+    let server = server().await;
+    server.push(Turn::text("ok"));
+    server.push(Turn::text("ok"));
+    let anthropic = server.model(ANTHROPIC, "test-model");
+    pi_ai::complete(&anthropic, &context, &keyed()).await;
+    let mut openai = server.model(OPENAI, "test-model");
+    pi_ai::complete(&openai, &context, &keyed()).await;
+    let requests = server.requests();
+
+    // Anthropic: consecutive results share one user message; an image-only result gets a
+    // text block first; the conversation's last block is cached.
+    let messages = &requests[0].body["messages"];
+    assert_eq!(
+        messages[0]["content"][1]["source"],
+        json!({"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="})
+    );
+    assert_eq!(messages[2]["role"], "user");
+    assert_eq!(
+        messages[2]["content"][0],
+        json!({"type": "tool_result", "tool_use_id": "t1", "content": "line one\nline two", "is_error": false})
+    );
+    assert_eq!(
+        messages[2]["content"][1]["content"][0],
+        json!({"type": "text", "text": "(see attached image)"})
+    );
+    assert_eq!(
+        messages[2]["content"][1]["cache_control"],
+        json!({"type": "ephemeral"})
+    );
+
+    // OpenAI: one tool message per result, images follow in a user message.
+    let messages = &requests[1].body["messages"];
+    assert_eq!(
+        messages[0]["content"][1],
+        json!({"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}})
+    );
+    assert_eq!(messages[1]["content"], Value::Null);
+    assert_eq!(
+        messages[2],
+        json!({"role": "tool", "content": "line one\nline two", "tool_call_id": "t1"})
+    );
+    assert_eq!(
+        messages[3],
+        json!({"role": "tool", "content": "(see attached image)", "tool_call_id": "t2"})
+    );
+    assert_eq!(
+        messages[4]["content"][0],
+        json!({"type": "text", "text": "Attached image(s) from tool result:"})
+    );
+
+    // A model without image input gets placeholders instead.
+    openai.input = vec![pi_ai::InputKind::Text];
+    server.push(Turn::text("ok"));
+    pi_ai::complete(&openai, &context, &keyed()).await;
+    let messages = &server.requests()[2].body["messages"];
+    assert_eq!(
+        messages[0]["content"][1],
+        json!({"type": "text", "text": "(image omitted: model does not support images)"})
+    );
+    assert_eq!(
+        messages[3]["content"],
+        "(tool image omitted: model does not support images)"
+    );
+    assert_eq!(
+        messages.as_array().unwrap().len(),
+        4,
+        "no image message follows"
+    );
+}
