@@ -4,6 +4,9 @@
 //! opened, grown by deltas and closed), then exactly one terminal `done` or `error`. A request
 //! that fails before the response starts emits only `error`. Blocks are numbered by their
 //! index in the message's content.
+//!
+//! Events are small (the final message and tool calls are boxed) because each one travels
+//! through a channel and back to the caller by value.
 
 use serde::{Serialize, Serializer};
 
@@ -79,7 +82,7 @@ pub enum AssistantEvent {
         content_index: usize,
         /// The final call with parsed arguments.
         #[serde(serialize_with = "tagged_tool_call")]
-        tool_call: ToolCall,
+        tool_call: Box<ToolCall>,
     },
     /// The response finished: `stop`, `length`, `toolUse` or `deferred`.
     Done {
@@ -87,7 +90,7 @@ pub enum AssistantEvent {
         reason: StopReason,
         /// The final message.
         #[serde(serialize_with = "tagged_assistant")]
-        message: AssistantMessage,
+        message: Box<AssistantMessage>,
     },
     /// The request failed (`error`) or was cancelled (`aborted`).
     Error {
@@ -95,7 +98,7 @@ pub enum AssistantEvent {
         reason: StopReason,
         /// The message so far, with `error_message` saying what went wrong.
         #[serde(serialize_with = "tagged_assistant")]
-        error: AssistantMessage,
+        error: Box<AssistantMessage>,
     },
 }
 
@@ -143,7 +146,7 @@ mod tests {
         let call = ToolCall::new("t1", "bash", Map::new());
         let event = AssistantEvent::ToolcallEnd {
             content_index: 2,
-            tool_call: call,
+            tool_call: Box::new(call),
         };
         assert_eq!(
             serde_json::to_value(&event).unwrap(),
@@ -163,9 +166,13 @@ mod tests {
         message.stop_reason = StopReason::Stop;
         let done = serde_json::to_value(AssistantEvent::Done {
             reason: StopReason::Stop,
-            message,
+            message: Box::new(message),
         })
         .unwrap();
+        assert!(
+            std::mem::size_of::<AssistantEvent>() <= 64,
+            "events stay small"
+        );
         assert_eq!(done["reason"], "stop");
         assert_eq!(done["message"]["role"], "assistant");
         assert_eq!(done["message"]["stopReason"], "stop");

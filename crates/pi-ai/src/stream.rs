@@ -129,8 +129,8 @@ impl AssistantStream {
     pub async fn result(mut self) -> AssistantMessage {
         while let Some(event) = self.next().await {
             match event {
-                AssistantEvent::Done { message, .. } => return message,
-                AssistantEvent::Error { error, .. } => return error,
+                AssistantEvent::Done { message, .. } => return *message,
+                AssistantEvent::Error { error, .. } => return *error,
                 _ => {}
             }
         }
@@ -232,15 +232,15 @@ impl AssistantStream {
             } => {
                 self.arguments.retain(|(i, _)| i != content_index);
                 if let Some(block) = content.get_mut(*content_index) {
-                    *block = AssistantContent::ToolCall(tool_call.clone());
+                    *block = AssistantContent::ToolCall(ToolCall::clone(tool_call));
                 }
             }
             AssistantEvent::Done { message, .. } => {
-                self.partial = message.clone();
+                self.partial = AssistantMessage::clone(message);
                 self.finished = true;
             }
             AssistantEvent::Error { error, .. } => {
-                self.partial = error.clone();
+                self.partial = AssistantMessage::clone(error);
                 self.finished = true;
             }
         }
@@ -255,7 +255,7 @@ impl AssistantStream {
         self.partial = error.clone();
         AssistantEvent::Error {
             reason: StopReason::Error,
-            error,
+            error: Box::new(error),
         }
     }
 }
@@ -501,7 +501,7 @@ impl AssistantWriter {
             if !json.is_empty() {
                 call.arguments = parse_streaming_json(&json);
             }
-            let tool_call = call.clone();
+            let tool_call = Box::new(call.clone());
             self.emit(AssistantEvent::ToolcallEnd {
                 content_index: index,
                 tool_call,
@@ -518,7 +518,10 @@ impl AssistantWriter {
                 let message =
                     std::mem::replace(&mut self.message, AssistantMessage::empty("", "", ""));
                 let reason = message.stop_reason;
-                self.emit(AssistantEvent::Done { reason, message });
+                self.emit(AssistantEvent::Done {
+                    reason,
+                    message: Box::new(message),
+                });
             }
             StopReason::Error | StopReason::Aborted => {
                 let reason = self.message.stop_reason;
@@ -559,7 +562,7 @@ impl AssistantWriter {
         message.error_message = Some(error);
         self.emit(AssistantEvent::Error {
             reason,
-            error: message,
+            error: Box::new(message),
         });
     }
 }

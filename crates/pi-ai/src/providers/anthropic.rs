@@ -256,7 +256,7 @@ fn error_message(error: &HttpStatusError) -> String {
 
 /// The subset of Anthropic's stream events pi reads.
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(try_from = "FlatEvent")]
 enum WireEvent {
     MessageStart {
         message: WireMessage,
@@ -273,14 +273,126 @@ enum WireEvent {
         index: u64,
     },
     MessageDelta {
-        #[serde(default)]
         delta: WireMessageDelta,
-        #[serde(default)]
         usage: Option<WireUsage>,
     },
     MessageStop,
+    Other,
+}
+
+/// Every field any event may carry. Deltas are by far the most frequent events; reading
+/// them into one plain struct avoids serde's buffering of internally tagged enums, which
+/// costs more than the parse itself.
+#[derive(Deserialize)]
+struct FlatEvent {
+    #[serde(rename = "type")]
+    kind: EventKind,
+    #[serde(default)]
+    index: Option<u64>,
+    #[serde(default)]
+    message: Option<WireMessage>,
+    #[serde(default)]
+    content_block: Option<WireBlock>,
+    #[serde(default)]
+    delta: Option<FlatDelta>,
+    #[serde(default)]
+    usage: Option<WireUsage>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EventKind {
+    MessageStart,
+    ContentBlockStart,
+    ContentBlockDelta,
+    ContentBlockStop,
+    MessageDelta,
+    MessageStop,
     #[serde(other)]
     Other,
+}
+
+/// The delta of a content block (tagged by `type`) or of the message (stop reason).
+#[derive(Deserialize, Default)]
+struct FlatDelta {
+    #[serde(rename = "type", default)]
+    kind: Option<DeltaKind>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    thinking: Option<String>,
+    #[serde(default)]
+    partial_json: Option<String>,
+    #[serde(default)]
+    signature: Option<String>,
+    #[serde(default)]
+    stop_reason: Option<String>,
+    #[serde(default)]
+    stop_details: Option<WireStopDetails>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum DeltaKind {
+    TextDelta,
+    ThinkingDelta,
+    InputJsonDelta,
+    SignatureDelta,
+    #[serde(other)]
+    Other,
+}
+
+impl TryFrom<FlatEvent> for WireEvent {
+    type Error = String;
+
+    fn try_from(flat: FlatEvent) -> Result<Self, String> {
+        let missing = |field: &str| format!("missing field `{field}`");
+        Ok(match flat.kind {
+            EventKind::MessageStart => WireEvent::MessageStart {
+                message: flat.message.ok_or_else(|| missing("message"))?,
+            },
+            EventKind::ContentBlockStart => WireEvent::ContentBlockStart {
+                index: flat.index.ok_or_else(|| missing("index"))?,
+                content_block: flat.content_block.ok_or_else(|| missing("content_block"))?,
+            },
+            EventKind::ContentBlockDelta => {
+                let index = flat.index.ok_or_else(|| missing("index"))?;
+                let delta = flat.delta.ok_or_else(|| missing("delta"))?;
+                let field = |value: Option<String>, name: &str| value.ok_or_else(|| missing(name));
+                let delta = match delta.kind {
+                    Some(DeltaKind::TextDelta) => WireDelta::TextDelta {
+                        text: field(delta.text, "text")?,
+                    },
+                    Some(DeltaKind::ThinkingDelta) => WireDelta::ThinkingDelta {
+                        thinking: field(delta.thinking, "thinking")?,
+                    },
+                    Some(DeltaKind::InputJsonDelta) => WireDelta::InputJsonDelta {
+                        partial_json: field(delta.partial_json, "partial_json")?,
+                    },
+                    Some(DeltaKind::SignatureDelta) => WireDelta::SignatureDelta {
+                        signature: field(delta.signature, "signature")?,
+                    },
+                    Some(DeltaKind::Other) | None => WireDelta::Other,
+                };
+                WireEvent::ContentBlockDelta { index, delta }
+            }
+            EventKind::ContentBlockStop => WireEvent::ContentBlockStop {
+                index: flat.index.ok_or_else(|| missing("index"))?,
+            },
+            EventKind::MessageDelta => {
+                let delta = flat.delta.unwrap_or_default();
+                WireEvent::MessageDelta {
+                    delta: WireMessageDelta {
+                        stop_reason: delta.stop_reason,
+                        stop_details: delta.stop_details,
+                    },
+                    usage: flat.usage,
+                }
+            }
+            EventKind::MessageStop => WireEvent::MessageStop,
+            EventKind::Other => WireEvent::Other,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -339,30 +451,16 @@ enum WireBlock {
     Other,
 }
 
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
 enum WireDelta {
-    TextDelta {
-        text: String,
-    },
-    ThinkingDelta {
-        thinking: String,
-    },
-    InputJsonDelta {
-        partial_json: String,
-    },
-    SignatureDelta {
-        signature: String,
-    },
-    #[serde(other)]
+    TextDelta { text: String },
+    ThinkingDelta { thinking: String },
+    InputJsonDelta { partial_json: String },
+    SignatureDelta { signature: String },
     Other,
 }
 
-#[derive(Deserialize, Default)]
 struct WireMessageDelta {
-    #[serde(default)]
     stop_reason: Option<String>,
-    #[serde(default)]
     stop_details: Option<WireStopDetails>,
 }
 

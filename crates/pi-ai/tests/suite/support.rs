@@ -33,8 +33,8 @@ pub async fn collect(mut stream: AssistantStream) -> (Vec<AssistantEvent>, Assis
         events.push(event);
     }
     let last = match events.last() {
-        Some(AssistantEvent::Done { message, .. }) => message.clone(),
-        Some(AssistantEvent::Error { error, .. }) => error.clone(),
+        Some(AssistantEvent::Done { message, .. }) => *message.clone(),
+        Some(AssistantEvent::Error { error, .. }) => *error.clone(),
         other => panic!("stream ended without a terminal event: {other:?}"),
     };
     (events, last)
