@@ -51,6 +51,9 @@ pub struct Model {
     /// Overrides of the API's auto-detected quirks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compat: Option<Compat>,
+    /// Fields this version does not model (catalog metadata such as `lab`), kept verbatim.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl Model {

@@ -324,6 +324,7 @@ impl TestServer {
             sampling_params: None,
             headers: None,
             compat: None,
+            extra: serde_json::Map::new(),
         }
     }
 }

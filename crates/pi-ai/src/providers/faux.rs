@@ -254,6 +254,7 @@ impl FauxProvider {
             sampling_params: None,
             headers: None,
             compat: None,
+            extra: serde_json::Map::new(),
         }
     }
 

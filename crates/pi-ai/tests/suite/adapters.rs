@@ -724,3 +724,48 @@ async fn tool_results_and_images_replay_in_each_wire_format() {
         "no image message follows"
     );
 }
+
+#[tokio::test]
+async fn network_and_parse_failures_are_error_events() {
+    for api in APIS {
+        // Nothing listens on the port any more.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let server = server().await;
+        let mut model = server.model(api, "test-model");
+        model.base_url = format!("http://127.0.0.1:{port}");
+        let (events, message) =
+            collect(pi_ai::stream(&model, &Context::from("Hi"), &keyed())).await;
+        assert_eq!(kinds(&events), ["error"], "{api}");
+        let error = message.error_message.unwrap();
+        assert!(error.starts_with("Connection error: "), "{api}: {error}");
+        assert!(
+            !error.contains(&port.to_string()),
+            "{api}: the URL stays out of errors: {error}"
+        );
+
+        // A malformed event ends the stream and says what it was.
+        let (name, start) = if api == ANTHROPIC {
+            (
+                "content_block_delta",
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"usage\":{}}}\n\n",
+            )
+        } else {
+            (
+                "message",
+                "data: {\"id\":\"c\",\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n",
+            )
+        };
+        server.push(Turn::raw(format!(
+            "{start}event: {name}\ndata: {{not json\n\n"
+        )));
+        let (events, message) = run(&server, api, &keyed()).await;
+        assert!(
+            matches!(events.last(), Some(AssistantEvent::Error { .. })),
+            "{api}"
+        );
+        let error = message.error_message.unwrap();
+        assert!(error.contains("{not json"), "{api}: {error}");
+    }
+}

@@ -1,6 +1,7 @@
 mod adapters;
 mod faux;
 mod fixtures;
+mod models;
 mod properties;
 mod replay;
 mod support;
