@@ -13,7 +13,7 @@ use crate::model::ModelCost;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Compat {
-    // ---- shared by several APIs
+    // Read by several APIs.
     /// Whether the `developer` role is accepted (vs `system`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_developer_role: Option<bool>,
@@ -40,7 +40,7 @@ pub struct Compat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_long_cache_retention: Option<bool>,
 
-    // ---- openai-completions
+    // Read by openai-completions.
     /// Whether the `store` field is accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_store: Option<bool>,
@@ -102,7 +102,7 @@ pub struct Compat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vllm_priority: Option<i64>,
 
-    // ---- openai-responses
+    // Read by openai-responses.
     /// Whether message-anchored `additional_tools` are supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_additional_tools: Option<bool>,
@@ -116,7 +116,7 @@ pub struct Compat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_max_output_tokens: Option<bool>,
 
-    // ---- anthropic-messages
+    // Read by anthropic-messages.
     /// Whether tools accept `eager_input_streaming`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_eager_tool_input_streaming: Option<bool>,
