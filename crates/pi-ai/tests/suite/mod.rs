@@ -1,4 +1,5 @@
 mod adapters;
+mod events;
 mod faux;
 mod fixtures;
 mod models;
