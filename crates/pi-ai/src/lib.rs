@@ -49,6 +49,7 @@ pub mod lossy_json;
 mod message;
 mod model;
 mod options;
+mod partial;
 pub mod partial_json;
 mod providers;
 mod registry;
@@ -86,6 +87,7 @@ pub use options::{
     ThinkingBudgets, ThinkingOptions, ToolChoice, adjust_max_tokens_for_thinking,
     clamp_max_tokens_to_context,
 };
+pub use partial::PartialMessage;
 pub use providers::faux;
 pub use providers::{AnthropicMessages, OpenAiCompletions};
 pub use registry::{

@@ -22,6 +22,7 @@ use crate::message::{
     AssistantContent, AssistantMessage, StopReason, TextContent, ThinkingContent, ToolCall, Usage,
 };
 use crate::model::Model;
+use crate::partial::PartialMessage;
 use crate::partial_json::parse_streaming_json;
 
 /// What travels from the writer to the stream.
@@ -50,16 +51,14 @@ type Driver = Pin<Box<dyn Future<Output = ()> + Send>>;
 pub struct AssistantStream {
     driver: Option<Driver>,
     rx: mpsc::UnboundedReceiver<Frame>,
-    partial: AssistantMessage,
-    /// Raw JSON received so far for each open tool call, by content index.
-    arguments: Vec<(usize, String)>,
+    partial: PartialMessage,
     finished: bool,
 }
 
 impl fmt::Debug for AssistantStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AssistantStream")
-            .field("partial", &self.partial)
+            .field("partial", self.partial.message())
             .field("finished", &self.finished)
             .finish_non_exhaustive()
     }
@@ -84,8 +83,7 @@ impl AssistantStream {
         let stream = AssistantStream {
             driver: None,
             rx,
-            partial: message.clone(),
-            arguments: Vec::new(),
+            partial: PartialMessage::new(message.clone()),
             finished: false,
         };
         let writer = AssistantWriter {
@@ -106,7 +104,7 @@ impl AssistantStream {
 
     /// The message as of the last event returned.
     pub fn partial(&self) -> &AssistantMessage {
-        &self.partial
+        self.partial.message()
     }
 
     /// Drains the stream and returns the final message (an error message on failure).
@@ -136,112 +134,27 @@ impl AssistantStream {
         }
         // poll_next always ends with a terminal event; this is only reached if it was
         // already taken by an earlier `next()`.
-        self.partial
+        self.partial.into_message()
     }
 
     /// Applies a frame to the partial message; returns the event to hand out, if any.
     fn apply(&mut self, frame: Frame) -> Option<AssistantEvent> {
         match frame {
             Frame::Start(message) => {
-                self.partial = *message;
+                self.partial = PartialMessage::new(*message);
                 Some(AssistantEvent::Start)
             }
             Frame::Meta(meta) => {
-                self.partial.usage = meta.usage;
-                self.partial.response_id = meta.response_id;
-                self.partial.response_model = meta.response_model;
+                let message = self.partial.message_mut();
+                message.usage = meta.usage;
+                message.response_id = meta.response_id;
+                message.response_model = meta.response_model;
                 None
             }
             Frame::Event(event) => {
-                self.apply_event(&event);
+                self.finished |= event.is_terminal();
+                self.partial.apply(&event);
                 Some(event)
-            }
-        }
-    }
-
-    fn apply_event(&mut self, event: &AssistantEvent) {
-        let content = &mut self.partial.content;
-        match event {
-            AssistantEvent::Start => {}
-            AssistantEvent::TextStart { .. } => {
-                content.push(AssistantContent::Text(TextContent::new("")));
-            }
-            AssistantEvent::TextDelta {
-                content_index,
-                delta,
-            } => {
-                if let Some(AssistantContent::Text(block)) = content.get_mut(*content_index) {
-                    block.text.push_str(delta);
-                }
-            }
-            AssistantEvent::TextEnd {
-                content_index,
-                content: text,
-            } => {
-                if let Some(AssistantContent::Text(block)) = content.get_mut(*content_index) {
-                    block.text.clone_from(text);
-                }
-            }
-            AssistantEvent::ThinkingStart { .. } => {
-                content.push(AssistantContent::Thinking(ThinkingContent::new("")));
-            }
-            AssistantEvent::ThinkingDelta {
-                content_index,
-                delta,
-            } => {
-                if let Some(AssistantContent::Thinking(block)) = content.get_mut(*content_index) {
-                    block.thinking.push_str(delta);
-                }
-            }
-            AssistantEvent::ThinkingEnd {
-                content_index,
-                content: text,
-            } => {
-                if let Some(AssistantContent::Thinking(block)) = content.get_mut(*content_index) {
-                    block.thinking.clone_from(text);
-                }
-            }
-            AssistantEvent::ToolcallStart {
-                content_index,
-                id,
-                tool_name,
-            } => {
-                let call = ToolCall::new(id.clone(), tool_name.clone(), serde_json::Map::new());
-                content.push(AssistantContent::ToolCall(call));
-                self.arguments.push((*content_index, String::new()));
-            }
-            AssistantEvent::ToolcallDelta {
-                content_index,
-                delta,
-            } => {
-                if delta.is_empty() {
-                    return;
-                }
-                let Some((_, json)) = self.arguments.iter_mut().find(|(i, _)| i == content_index)
-                else {
-                    return;
-                };
-                json.push_str(delta);
-                if let Some(AssistantContent::ToolCall(call)) = content.get_mut(*content_index) {
-                    call.arguments = parse_streaming_json(json);
-                }
-            }
-            AssistantEvent::ToolcallEnd {
-                content_index,
-                tool_call,
-            } => {
-                self.arguments.retain(|(i, _)| i != content_index);
-                if let Some(block) = content.get_mut(*content_index) {
-                    *block = AssistantContent::ToolCall(ToolCall::clone(tool_call));
-                }
-            }
-            AssistantEvent::Done { message, .. } => {
-                self.partial = AssistantMessage::clone(message);
-                self.finished = true;
-            }
-            AssistantEvent::Error { error, .. } => {
-                self.partial = AssistantMessage::clone(error);
-                self.finished = true;
             }
         }
     }
@@ -249,10 +162,10 @@ impl AssistantStream {
     /// The terminal event for a producer that vanished without one.
     fn vanished(&mut self) -> AssistantEvent {
         self.finished = true;
-        let mut error = self.partial.clone();
+        let mut error = self.partial.message().clone();
         error.stop_reason = StopReason::Error;
         error.error_message = Some("The provider stream ended without a result".to_string());
-        self.partial = error.clone();
+        self.partial = PartialMessage::new(error.clone());
         AssistantEvent::Error {
             reason: StopReason::Error,
             error: Box::new(error),
