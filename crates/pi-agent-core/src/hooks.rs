@@ -39,14 +39,14 @@ impl AgentContext {
 }
 
 /// A tool call about to run (its arguments already validated).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct BeforeToolCall<'a> {
     /// The assistant message that asked for it.
     pub assistant_message: &'a AssistantMessage,
     /// The call as the model sent it.
     pub tool_call: &'a ToolCall,
-    /// The validated arguments.
-    pub args: &'a Value,
+    /// The validated arguments; changes made here reach the tool (without revalidation).
+    pub args: &'a mut Value,
     /// The run's context.
     pub context: &'a AgentContext,
 }

@@ -246,13 +246,13 @@ impl<'a> Runner<'a> {
             return Err(Finalized::error(format!("Tool {} not found", call.name)));
         };
         let raw = tool.prepare_arguments(Value::Object(call.arguments.clone()));
-        let args = validate_tool_arguments(&call.name, tool.parameters(), &raw)
+        let mut args = validate_tool_arguments(&call.name, tool.parameters(), &raw)
             .map_err(|err| Finalized::error(err.0))?;
         let hooks = &self.config.hooks;
         let before = BeforeToolCall {
             assistant_message: self.message,
             tool_call: call,
-            args: &args,
+            args: &mut args,
             context: self.context,
         };
         let block = hooks.before_tool_call(before, self.cancel).await;
