@@ -364,3 +364,38 @@ async fn wait_for_idle_returns_when_the_run_ends() {
     assert!(agent.state().pending_tool_calls.is_empty());
     running.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn queues_clear_and_listeners_unsubscribe() {
+    let faux = FauxProvider::new([FauxResponse::text("one"), FauxResponse::text("two")]);
+    let agent = Agent::new(agent_with(&faux, Vec::new()));
+    agent.steer(UserMessage::text("steer"));
+    agent.follow_up(UserMessage::text("later"));
+    agent.clear_steering_queue();
+    assert_eq!(agent.peek_queued_messages().len(), 1);
+    agent.clear_follow_up_queue();
+    assert!(!agent.has_queued_messages());
+    agent.steer(UserMessage::text("steer"));
+    agent.follow_up(UserMessage::text("later"));
+    agent.clear_all_queues();
+    assert!(!agent.has_queued_messages());
+
+    let first = Recorder::default();
+    let second = Recorder::default();
+    first.attach(&agent);
+    let subscription = second.attach(&agent);
+    agent.prompt("one").await.unwrap();
+    agent.unsubscribe(subscription);
+    let heard = second.json().len();
+    agent.prompt("two").await.unwrap();
+    assert_eq!(
+        second.json().len(),
+        heard,
+        "an unsubscribed listener hears nothing more"
+    );
+    assert_eq!(
+        first.events().iter().filter(|e| *e == "agent_end").count(),
+        2
+    );
+    assert_eq!(user_texts(&agent), ["one", "two"]);
+}

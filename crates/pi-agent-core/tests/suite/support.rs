@@ -2,7 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use pi_agent_core::{Agent, AgentEvent, AgentOptions, AgentTool, AgentToolResult, FnTool};
+use pi_agent_core::{
+    Agent, AgentEvent, AgentOptions, AgentTool, AgentToolResult, FnTool, Subscription,
+};
 use pi_ai::faux::{FauxProvider, FauxResponse};
 use pi_ai::{AssistantContent, ToolCall};
 use serde_json::{Value, json};
@@ -12,14 +14,14 @@ use serde_json::{Value, json};
 pub struct Recorder(pub Arc<Mutex<Vec<String>>>, pub Arc<Mutex<Vec<Value>>>);
 
 impl Recorder {
-    pub fn attach(&self, agent: &Agent) {
+    pub fn attach(&self, agent: &Agent) -> Subscription {
         let (short, full) = (Arc::clone(&self.0), Arc::clone(&self.1));
         agent.subscribe(move |event| {
             short.lock().unwrap().push(summarize(event));
             full.lock()
                 .unwrap()
                 .push(serde_json::to_value(event).unwrap());
-        });
+        })
     }
 
     pub fn events(&self) -> Vec<String> {
