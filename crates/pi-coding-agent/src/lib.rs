@@ -1,0 +1,6 @@
+//! The library behind `pi`, the terminal AI coding agent.
+//!
+//! The binary wires the command line, configuration (`~/.pi/agent`), sessions, the built-in
+//! tools and the print, JSON, RPC and interactive modes on top of `pi-ai`, `pi-agent-core`
+//! and `pi-tui`. Its parts live here so that they can be tested (and embedded) one by one.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
