@@ -44,7 +44,7 @@ mod env_keys;
 mod estimate;
 mod event;
 mod http;
-mod js_number;
+pub mod js_number;
 pub mod lossy_json;
 mod message;
 mod model;

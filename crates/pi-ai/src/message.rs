@@ -276,13 +276,6 @@ pub struct Usage {
     pub cache_read: u64,
     /// Prompt tokens written to cache.
     pub cache_write: u64,
-    /// Part of `cache_write` written with one-hour retention (Anthropic only).
-    #[serde(
-        rename = "cacheWrite1h",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cache_write_1h: Option<u64>,
     /// Reasoning tokens, a part of `output`, when the provider reports them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<u64>,
@@ -291,6 +284,14 @@ pub struct Usage {
     pub total_tokens: u64,
     /// Cost of each bucket.
     pub cost: UsageCost,
+    /// Part of `cache_write` written with one-hour retention (Anthropic only; pi writes it
+    /// after the cost).
+    #[serde(
+        rename = "cacheWrite1h",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cache_write_1h: Option<u64>,
 }
 
 /// Cost in USD of each usage bucket.
@@ -561,14 +562,14 @@ pub struct SystemMessage {
     /// Named prompt sections, rendered after `content` in order; `None` removes one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sections: Option<IndexMap<String, Option<String>>>,
+    /// Unix milliseconds (before the tool lists, where pi's agent loop writes it).
+    pub timestamp: i64,
     /// Tools that become available here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools_added: Option<Vec<Tool>>,
     /// Tools that stop being available here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools_removed: Option<Vec<ToolReference>>,
-    /// Unix milliseconds.
-    pub timestamp: i64,
     /// Fields this version does not model, kept verbatim.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

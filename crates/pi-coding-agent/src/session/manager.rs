@@ -95,6 +95,25 @@ impl SessionManager {
         Ok(manager)
     }
 
+    /// A session that is never written to disk, holding `entries` (version 3 JSON entries,
+    /// optionally led by a header).
+    pub fn in_memory_with_entries(
+        cwd: &Path,
+        entries: impl IntoIterator<Item = Value>,
+    ) -> Result<Self, SessionError> {
+        let mut manager = Self::in_memory(cwd, NewSessionOptions::default())?;
+        let mut header = manager.header.clone();
+        let mut lines = Vec::new();
+        for entry in entries {
+            match SessionHeader::from_value(entry.clone()) {
+                Some(found) => header = found,
+                None => lines.push(json_line(&entry).into_bytes()),
+            }
+        }
+        manager.replace(header, None, lines, false)?;
+        Ok(manager)
+    }
+
     /// Opens the session at `path` (a missing file starts a new session bound to that path).
     /// The session's directory is `session_dir`, or the file's; its cwd is the header's
     /// unless `cwd_override` is given.
@@ -702,7 +721,7 @@ impl SessionManager {
 /// A value as one line of JSON (without the newline).
 pub(crate) fn json_line(value: &Value) -> String {
     // Serializing a `Value` cannot fail.
-    serde_json::to_string(value).unwrap_or_default()
+    pi_ai::js_number::to_string(value).unwrap_or_default()
 }
 
 /// A session file as read from disk.

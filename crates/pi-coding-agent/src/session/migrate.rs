@@ -73,7 +73,7 @@ pub(crate) fn for_each_migrated_line(
                 let is_header = entry.get("type").and_then(Value::as_str) == Some("session");
                 migrate_entry(&mut entry, version, ordinal, &ids, &mut previous);
                 ordinal += 1;
-                let text = serde_json::to_string(&Value::Object(entry)).unwrap_or_default();
+                let text = pi_ai::js_number::to_string(&Value::Object(entry)).unwrap_or_default();
                 each(text.as_bytes(), is_header)
             }
             _ => each(line.bytes, false),
