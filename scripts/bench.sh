@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release -q -p pi-coding-agent
+cargo build --release -q -p pi-coding-agent --bin pi --example session_bench
 pi=target/release/pi
+sessions=target/release/examples/session_bench
 runs=${RUNS:-50}
 
 # Mean wall time of a command in milliseconds.
@@ -37,3 +38,26 @@ done
 # Stream parsing through loopback HTTP, SSE, JSON and events (criterion).
 cargo bench -q -p pi-ai --bench stream_parse -- --noplot 2>/dev/null |
   awk '/^stream_parse\// { name = $1 } /thrpt:/ && name { printf "%-36s %s %s   (target: >= 100 MB/s)\n", name, $4, $5; name = "" }'
+
+# Sessions: open a 100 MB session and continue it (one appended entry), with its history
+# behind a compaction and without; list 1,000 sessions of 1 MB. Data is generated once.
+data=${BENCH_DATA:-${TMPDIR:-/tmp}/pi-bench-sessions}
+mkdir -p "$data"
+[ -f "$data/compacted.jsonl" ] || "$sessions" generate "$data/compacted.jsonl" 100 compacted >/dev/null
+[ -f "$data/whole.jsonl" ] || "$sessions" generate "$data/whole.jsonl" 100 >/dev/null
+[ -d "$data/many" ] || "$sessions" generate-many "$data/many" 1000 1 >/dev/null
+cat "$data"/many/* >/dev/null # warm the page cache, as an interactive user's disk would be
+runs=5
+for kind in compacted whole; do
+  cp "$data/$kind.jsonl" "$data/$kind-run.jsonl"
+  printf 'open 100 MB session (%-9s)  %8s ms wall  %6s MB peak RSS   (target: %s)\n' "$kind" \
+    "$(wall_ms "$sessions" open "$data/$kind-run.jsonl")" \
+    "$(peak_rss_mb "$sessions" open "$data/$kind-run.jsonl")" \
+    "$([ "$kind" = compacted ] && echo '< 300 ms, < 100 MB' || echo '< 1 s, < 200 MB')"
+done
+printf 'list 1000 sessions (1 GB)        %8s ms wall  %6s MB peak RSS   (target: < 1 s, < 100 MB)\n' \
+  "$(wall_ms "$sessions" list "$data/many")" "$(peak_rss_mb "$sessions" list "$data/many")"
+
+# Appending one entry, to a 1 MB and to a 100 MB session (criterion): the same cost.
+cargo bench -q -p pi-coding-agent --bench session -- --noplot session_append 2>/dev/null |
+  awk '/^session_append\// { name = $1 } /time:/ && name { printf "%-36s %s %s   (target: O(1), equal for both sizes)\n", name, $4, $5; name = "" }'

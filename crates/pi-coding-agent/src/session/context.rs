@@ -128,30 +128,40 @@ pub(crate) fn project(entries: Vec<SessionEntry>) -> Vec<ProjectedEntry> {
     entries
         .into_iter()
         .enumerate()
-        .map(|(position, entry)| {
-            let messages = if matches!(entry.kind, EntryKind::Compaction(_)) && position > 0 {
-                Vec::new()
-            } else {
-                let messages = entry_messages(&entry);
-                match edits.get(&entry.id) {
-                    None => messages,
-                    Some(None) => Vec::new(),
-                    Some(Some(content)) => messages
-                        .into_iter()
-                        .map(|message| replace_content(message, content))
-                        .collect(),
-                }
-            };
-            ProjectedEntry { entry, messages }
+        .map(|(position, entry)| ProjectedEntry {
+            messages: project_entry(entry.clone(), position, &edits),
+            entry,
         })
         .collect()
 }
 
+/// The messages one selected entry contributes, at `position` in the selection, with
+/// `edits` (the latest per target) applied.
+pub(crate) fn project_entry(
+    entry: SessionEntry,
+    position: usize,
+    edits: &HashMap<String, Option<Value>>,
+) -> Vec<AgentMessage> {
+    if matches!(entry.kind, EntryKind::Compaction(_)) && position > 0 {
+        return Vec::new();
+    }
+    let edit = edits.get(&entry.id).cloned();
+    let messages = entry_messages(entry);
+    match edit {
+        None => messages,
+        Some(None) => Vec::new(),
+        Some(Some(content)) => messages
+            .into_iter()
+            .map(|message| replace_content(message, &content))
+            .collect(),
+    }
+}
+
 /// What one entry contributes to the context on its own.
-pub(crate) fn entry_messages(entry: &SessionEntry) -> Vec<AgentMessage> {
+pub(crate) fn entry_messages(entry: SessionEntry) -> Vec<AgentMessage> {
     let timestamp = || parse_iso_ms(&entry.timestamp).unwrap_or(0);
     match &entry.kind {
-        EntryKind::Message(message) => vec![message.as_ref().clone()],
+        EntryKind::Message(_) => entry.into_message().into_iter().collect(),
         EntryKind::CustomMessage(custom) => {
             let mut fields = Map::new();
             fields.insert("customType".into(), custom.custom_type.clone().into());

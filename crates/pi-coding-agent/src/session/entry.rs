@@ -6,6 +6,8 @@
 
 use pi_agent_core::AgentMessage;
 use pi_ai::{SystemMessage, Usage};
+
+use super::lines::parse_lossy;
 use serde_json::{Map, Value};
 
 /// The format version this module writes.
@@ -141,6 +143,13 @@ pub enum EntryKind {
     },
 }
 
+enum Decoded {
+    Entry(Box<SessionEntry>),
+    /// An entry whose payload is not what its type says.
+    Unreadable,
+    NotAnEntry,
+}
+
 /// The payload of a `usage` entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UsageEntry {
@@ -226,30 +235,67 @@ impl EntryKind {
 impl SessionEntry {
     /// Reads an entry; `None` unless `value` is an object with a string `type` and `id`.
     pub fn from_value(value: Value) -> Option<Self> {
+        match Self::decode(value.clone()) {
+            Decoded::Entry(entry) => Some(*entry),
+            Decoded::Unreadable => Self::unknown(value),
+            Decoded::NotAnEntry => None,
+        }
+    }
+
+    /// Reads an entry from a line of a session file (see [`Self::from_value`]).
+    pub(crate) fn from_line(bytes: &[u8]) -> Option<Self> {
+        match Self::decode(parse_lossy(bytes)?) {
+            Decoded::Entry(entry) => Some(*entry),
+            // Rare: parse again rather than keep a copy of every line just in case.
+            Decoded::Unreadable => Self::unknown(parse_lossy(bytes)?),
+            Decoded::NotAnEntry => None,
+        }
+    }
+
+    fn decode(value: Value) -> Decoded {
+        let Value::Object(map) = value else {
+            return Decoded::NotAnEntry;
+        };
+        let mut fields = Fields(map);
+        let (Some(entry_type), Some(id)) = (fields.string("type"), fields.string("id")) else {
+            return Decoded::NotAnEntry;
+        };
+        let parent_id = fields.string("parentId");
+        let timestamp = fields.string("timestamp").unwrap_or_default();
+        match read_kind(&entry_type, &mut fields) {
+            Some(kind) => Decoded::Entry(Box::new(SessionEntry {
+                id,
+                parent_id,
+                timestamp,
+                kind,
+                extra: fields.0,
+            })),
+            None => Decoded::Unreadable,
+        }
+    }
+
+    /// An entry whose payload could not be read: kept whole in `extra`.
+    fn unknown(value: Value) -> Option<Self> {
         let Value::Object(map) = value else {
             return None;
         };
         let mut fields = Fields(map);
         let entry_type = fields.string("type")?;
-        let id = fields.string("id")?;
-        let parent_id = fields.string("parentId");
-        let timestamp = fields.string("timestamp").unwrap_or_default();
-        // Read the payload from a copy so that an unreadable one stays whole in `extra`.
-        let mut payload = Fields(fields.0.clone());
-        let kind = match read_kind(&entry_type, &mut payload) {
-            Some(kind) => {
-                fields = payload;
-                kind
-            }
-            None => EntryKind::Unknown { entry_type },
-        };
         Some(SessionEntry {
-            id,
-            parent_id,
-            timestamp,
-            kind,
+            id: fields.string("id")?,
+            parent_id: fields.string("parentId"),
+            timestamp: fields.string("timestamp").unwrap_or_default(),
+            kind: EntryKind::Unknown { entry_type },
             extra: fields.0,
         })
+    }
+
+    /// The messages this entry holds, moved out (`message` entries only).
+    pub(crate) fn into_message(self) -> Option<AgentMessage> {
+        match self.kind {
+            EntryKind::Message(message) => Some(*message),
+            _ => None,
+        }
     }
 
     /// The entry as pi writes it: `type`, `id`, `parentId`, `timestamp`, then the payload

@@ -167,14 +167,50 @@ struct Probe<'a> {
     message: MaybeObject<MessageProbe<'a>>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct MessageProbe<'a> {
-    #[serde(default, borrow)]
     role: MaybeStr<'a>,
-    #[serde(default)]
     timestamp: MaybeNumber,
-    #[serde(default, borrow)]
     content: Content<'a>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for MessageProbe<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MessageVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for MessageVisitor<'a> {
+            type Value = MessageProbe<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a message")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut probe = MessageProbe::default();
+                while let Some(key) = map.next_key::<MaybeStr<'de>>()? {
+                    match key.as_deref().unwrap_or_default() {
+                        "role" => probe.role = map.next_value()?,
+                        "timestamp" => probe.timestamp = map.next_value()?,
+                        // Tool results are most of a session's bytes and show nothing in the
+                        // picker: their content is skipped unread (pi writes `role` first).
+                        "content" if probe.role.0.is_some() && !probe.is_conversation() => {
+                            map.next_value::<IgnoredAny>()?;
+                            probe.content.present = true;
+                        }
+                        "content" => probe.content = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(probe)
+            }
+        }
+        deserializer.deserialize_map(MessageVisitor(std::marker::PhantomData))
+    }
+}
+
+impl MessageProbe<'_> {
+    fn is_conversation(&self) -> bool {
+        matches!(self.role.as_deref(), Some("user" | "assistant"))
+    }
 }
 
 /// A message's text: a string, or the text blocks of a list joined with spaces. `present`
@@ -428,6 +464,10 @@ fn skim_slice(bytes: &[u8], summary: &mut Summary) -> Step {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Step::Continue;
     }
+    if summary.header.is_some() && is_tool_result_line(bytes) {
+        summary.message_count += 1;
+        return Step::Continue;
+    }
     match serde_json::from_slice::<Probe>(bytes) {
         Ok(probe) => summary.add(probe),
         // Invalid UTF-8 or lone surrogates: decode forgivingly, then skim the clean text.
@@ -463,6 +503,24 @@ fn skim_streamed(reader: &mut BufReader<File>, summary: &mut Summary) -> io::Res
     })
 }
 
+/// Whether a line is a tool-result message entry as pi writes it, told from its first bytes
+/// so that the bulk of it (the tool's output) need not be scanned: it opens with
+/// `{"type":"message"`, its top level holds nothing but strings before
+/// `"message":{"role":"toolResult"` (quotes inside strings are escaped, so the marker
+/// cannot come from a value), and it closes with `}`.
+fn is_tool_result_line(bytes: &[u8]) -> bool {
+    const START: &[u8] = br#"{"type":"message","#;
+    const MARKER: &[u8] = br#""message":{"role":"toolResult""#;
+    if !bytes.starts_with(START) || bytes.trim_ascii_end().last() != Some(&b'}') {
+        return false;
+    }
+    let head = &bytes[..bytes.len().min(512)];
+    match memchr::memmem::find(head, MARKER) {
+        Some(at) => !head[1..at].contains(&b'{') && !head[1..at].contains(&b'['),
+        None => false,
+    }
+}
+
 /// Reads one line of the inner reader, newline excluded, and stops after it.
 struct LineReader<'r> {
     inner: &'r mut BufReader<File>,
@@ -489,5 +547,26 @@ impl Read for LineReader<'_> {
         self.inner.consume(count + usize::from(line_ends));
         self.done = line_ends;
         Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_tool_result_line;
+
+    #[test]
+    fn tool_result_lines_are_told_from_their_start() {
+        let line = br#"{"type":"message","id":"a","parentId":null,"timestamp":"t","message":{"role":"toolResult","content":[]}}"#;
+        assert!(is_tool_result_line(line));
+        for other in [
+            // Another role, another type, a torn line, a nested object before the marker.
+            &br#"{"type":"message","id":"a","message":{"role":"user","content":"x"}}"#[..],
+            br#"{"type":"custom","id":"a","message":{"role":"toolResult"}}"#,
+            br#"{"type":"message","id":"a","message":{"role":"toolResult","content":[{"#,
+            br#"{"type":"message","x":{"message":{"role":"toolResult"}},"message":{"role":"user"}}"#,
+            br#"{"type":"message","id":"\"message\":{\"role\":\"toolResult\"","message":{}}"#,
+        ] {
+            assert!(!is_tool_result_line(other), "{}", String::from_utf8_lossy(other));
+        }
     }
 }

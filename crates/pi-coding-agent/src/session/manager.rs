@@ -1,5 +1,6 @@
 //! The session manager: one session as an append-only tree with a movable leaf.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -599,8 +600,34 @@ impl SessionManager {
 
     /// What the model sees: the messages of the current branch, compaction and context edits
     /// applied, with the model and thinking level the branch last chose.
+    ///
+    /// Entries are read one at a time and their messages moved into the context, so a long
+    /// history is held once.
     pub fn build_session_context(&self) -> Result<SessionContext, SessionError> {
-        Ok(self.build_session_projection()?.into_context())
+        let path = self.path();
+        let (thinking_level, model) = context::path_settings(&self.index, &path);
+        let positions = self.context_positions()?;
+        let mut edits = HashMap::new();
+        for &at in &positions {
+            if self.index.nodes[at].kind == NodeKind::ContextEdit
+                && let EntryKind::ContextEdit {
+                    target_id,
+                    replacement,
+                } = self.read(at)?.kind
+            {
+                edits.insert(target_id, replacement);
+            }
+        }
+        let mut messages = Vec::with_capacity(positions.len());
+        for (position, &at) in positions.iter().enumerate() {
+            let entry = self.read(at)?;
+            messages.extend(context::project_entry(entry, position, &edits));
+        }
+        Ok(SessionContext {
+            messages,
+            thinking_level,
+            model,
+        })
     }
 
     /// The projected entries only (for renderers that show what the model sees).
@@ -638,8 +665,7 @@ impl SessionManager {
     pub(crate) fn read(&self, at: usize) -> Result<SessionEntry, SessionError> {
         let node = &self.index.nodes[at];
         let line = self.store.read(node.span)?;
-        let value: Value = parse_lossy(&line).ok_or(SessionError::Changed)?;
-        let entry = SessionEntry::from_value(value).ok_or(SessionError::Changed)?;
+        let entry = SessionEntry::from_line(&line).ok_or(SessionError::Changed)?;
         if entry.id != *node.id {
             return Err(SessionError::Changed);
         }

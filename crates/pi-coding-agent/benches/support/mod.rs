@@ -1,0 +1,2 @@
+//! Data for the benchmarks.
+pub mod sessions;
