@@ -7,7 +7,11 @@
 //! session_bench open <file>          # open, build the context, append one entry
 //! session_bench list <dir>           # list every session in <dir>
 //! ```
-#![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line tool reports on its standard streams"
+)]
 
 #[path = "../benches/support/sessions.rs"]
 mod sessions;
