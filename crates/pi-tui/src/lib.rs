@@ -1,15 +1,28 @@
 //! A terminal UI library for pi, independent of any LLM code.
 //!
-//! This crate will hold:
+//! Width functions ([`visible_width`], [`truncate_to_width`], [`wrap_text_with_ansi`],
+//! [`slice_by_column`]) measure styled text the way a terminal draws it.
 //!
-//! - a `Component` trait (`render(width) -> lines`, input handling, invalidation) and the
-//!   components pi draws with: text, boxes, Markdown, loaders, select and settings lists,
-//!   inputs, a multi-line editor with history, kill ring, undo and autocomplete, images and
-//!   overlays;
-//! - a differential renderer that writes to the normal screen (so scrollback keeps the
-//!   conversation), redraws only changed lines inside synchronized output, and never emits a
-//!   line wider than the terminal;
-//! - grapheme- and East-Asian-width-aware width functions;
-//! - key input parsing (legacy sequences, modifyOtherKeys, the Kitty keyboard protocol,
-//!   bracketed paste) and a terminal abstraction with a virtual terminal for tests.
+//! ```
+//! use pi_tui::{truncate_to_width, visible_width, wrap_text_with_ansi};
+//!
+//! let line = "\x1b[1mpi\x1b[0m: 日本語 👍";
+//! assert_eq!(visible_width(line), 13);
+//! for wrapped in wrap_text_with_ansi(line, 6) {
+//!     assert!(visible_width(&wrapped) <= 6);
+//! }
+//! assert!(visible_width(&truncate_to_width(line, 8, "…", false)) <= 8);
+//! ```
 #![deny(missing_docs, clippy::print_stdout, clippy::print_stderr)]
+
+mod ansi;
+mod slice;
+mod truncate;
+mod width;
+mod wrap;
+
+pub use ansi::{escape_len, strip_ansi};
+pub use slice::{Segments, extract_segments, slice_by_column, slice_with_width};
+pub use truncate::truncate_to_width;
+pub use width::{TAB_WIDTH, grapheme_width, visible_width};
+pub use wrap::wrap_text_with_ansi;

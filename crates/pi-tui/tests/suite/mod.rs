@@ -1,0 +1,2 @@
+mod width;
+mod width_properties;
