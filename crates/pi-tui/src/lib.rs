@@ -16,13 +16,21 @@
 #![deny(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 mod ansi;
+pub mod input;
 mod slice;
+pub mod terminal;
 mod truncate;
 mod width;
 mod wrap;
 
 pub use ansi::{escape_len, strip_ansi};
+pub use input::stdin_buffer::{InputEvent, StdinBuffer};
 pub use slice::{Segments, extract_segments, slice_by_column, slice_with_width};
+#[cfg(unix)]
+pub use terminal::ProcessTerminal;
+#[cfg(feature = "testing")]
+pub use terminal::VirtualTerminal;
+pub use terminal::{KeyboardProtocol, Terminal, TerminalError, TerminalEvent, TerminalSize};
 pub use truncate::truncate_to_width;
 pub use width::{TAB_WIDTH, grapheme_width, visible_width};
 pub use wrap::wrap_text_with_ansi;

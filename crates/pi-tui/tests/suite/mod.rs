@@ -1,2 +1,4 @@
+mod stdin_buffer;
+mod terminal;
 mod width;
 mod width_properties;

@@ -1,0 +1,3 @@
+//! Terminal input: splitting raw bytes into sequences, naming keys, and keybindings.
+
+pub mod stdin_buffer;
