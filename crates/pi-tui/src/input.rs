@@ -1,3 +1,4 @@
 //! Terminal input: splitting raw bytes into sequences, naming keys, and keybindings.
 
+pub mod keys;
 pub mod stdin_buffer;

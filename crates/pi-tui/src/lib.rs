@@ -16,14 +16,22 @@
 #![deny(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 mod ansi;
+pub mod component;
+pub mod components;
 pub mod input;
+pub mod overlay;
+pub mod renderer;
 mod slice;
+pub mod style;
 pub mod terminal;
 mod truncate;
+mod tui;
 mod width;
 mod wrap;
 
 pub use ansi::{escape_len, strip_ansi};
+pub use component::{CURSOR_MARKER, Component, ComponentRef, Container, same_component, shared};
+pub use input::keys::{matches_key, parse_key};
 pub use input::stdin_buffer::{InputEvent, StdinBuffer};
 pub use slice::{Segments, extract_segments, slice_by_column, slice_with_width};
 #[cfg(unix)]
@@ -32,5 +40,6 @@ pub use terminal::ProcessTerminal;
 pub use terminal::VirtualTerminal;
 pub use terminal::{KeyboardProtocol, Terminal, TerminalError, TerminalEvent, TerminalSize};
 pub use truncate::truncate_to_width;
+pub use tui::{InputDecision, Tui};
 pub use width::{TAB_WIDTH, grapheme_width, visible_width};
 pub use wrap::wrap_text_with_ansi;

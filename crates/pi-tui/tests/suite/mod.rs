@@ -1,4 +1,6 @@
+mod render;
 mod stdin_buffer;
+mod support;
 mod terminal;
 mod width;
 mod width_properties;

@@ -1,0 +1,5 @@
+//! The components pi draws with.
+
+mod text;
+
+pub use text::Text;
