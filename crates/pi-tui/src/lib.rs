@@ -31,6 +31,7 @@ mod wrap;
 
 pub use ansi::{escape_len, strip_ansi};
 pub use component::{CURSOR_MARKER, Component, ComponentRef, Container, same_component, shared};
+pub use input::keybindings::{Keybindings, action};
 pub use input::keys::{matches_key, parse_key};
 pub use input::stdin_buffer::{InputEvent, StdinBuffer};
 pub use slice::{Segments, extract_segments, slice_by_column, slice_with_width};

@@ -364,6 +364,49 @@ fn raw_ctrl(key: char) -> Option<char> {
     (c == '-').then_some('\x1f')
 }
 
+/// Whether `key_id` names a key pi can recognise (used to report bad keybindings).
+pub fn is_valid_key_id(key_id: &str) -> bool {
+    let Some((key, _)) = parse_key_id(key_id) else {
+        return false;
+    };
+    let named = [
+        "escape",
+        "esc",
+        "enter",
+        "return",
+        "tab",
+        "space",
+        "backspace",
+        "delete",
+        "insert",
+        "clear",
+        "home",
+        "end",
+        "pageup",
+        "pagedown",
+        "up",
+        "down",
+        "left",
+        "right",
+        "f1",
+        "f2",
+        "f3",
+        "f4",
+        "f5",
+        "f6",
+        "f7",
+        "f8",
+        "f9",
+        "f10",
+        "f11",
+        "f12",
+    ];
+    let mut chars = key.chars();
+    named.contains(&key.as_str())
+        || matches!((chars.next(), chars.next()), (Some(c), None)
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || is_symbol(c))
+}
+
 /// A key id taken apart: the key name (lowercase) and modifier bits.
 fn parse_key_id(id: &str) -> Option<(String, u32)> {
     let lower = id.to_lowercase();
@@ -388,7 +431,9 @@ fn parse_key_id(id: &str) -> Option<(String, u32)> {
             "alt" => ALT,
             "ctrl" => CTRL,
             "super" => SUPER,
-            _ => 0,
+            // An unknown modifier is a mistake in a key id; matching the bare key instead
+            // (as the reference does) would fire the binding on the wrong key.
+            _ => return None,
         };
     }
     Some((key, modifier))
@@ -770,27 +815,35 @@ fn legacy_key_id(data: &str) -> Option<&'static str> {
     })
 }
 
-/// The text a Kitty CSI-u or modifyOtherKeys sequence types, when it is a printable key with
-/// at most Shift (and lock keys) held: `ESC[97u` is `a`, `ESC[97:65;2u` is `A`.
-pub fn decode_printable_key(data: &str) -> Option<String> {
-    if data.ends_with('u')
-        && let Some(k) = parse_kitty(data)
+/// The text a Kitty CSI-u sequence types, when it is a printable key with at most Shift (and
+/// lock keys) held: `ESC[97u` is `a`, `ESC[97:65;2u` is `A`.
+pub fn decode_kitty_printable(data: &str) -> Option<String> {
+    if !data.ends_with('u') {
+        return None;
+    }
+    let k = parse_kitty(data)?;
+    if k.modifier & !(SHIFT | LOCK_MASK) != 0 {
+        return None;
+    }
+    let mut cp = k.codepoint;
+    if k.modifier & SHIFT != 0
+        && let Some(s) = k.shifted
     {
-        if k.modifier & !(SHIFT | LOCK_MASK) != 0 {
-            return None;
-        }
-        let mut cp = k.codepoint;
-        if k.modifier & SHIFT != 0
-            && let Some(s) = k.shifted
-        {
-            cp = s;
-        }
-        let cp = normalize_keypad(cp);
-        return if cp >= 32 {
-            char_of(cp).map(String::from)
-        } else {
-            None
-        };
+        cp = s;
+    }
+    let cp = normalize_keypad(cp);
+    if cp >= 32 {
+        char_of(cp).map(String::from)
+    } else {
+        None
+    }
+}
+
+/// The text a printable key types, from the Kitty protocol or modifyOtherKeys (which
+/// terminals use for printable keys once it is on).
+pub fn decode_printable_key(data: &str) -> Option<String> {
+    if let Some(text) = decode_kitty_printable(data) {
+        return Some(text);
     }
     let (cp, m) = parse_modify_other_keys(data)?;
     if (m & !LOCK_MASK) & !SHIFT != 0 || cp < 32 {

@@ -140,6 +140,15 @@ fn split_sequences(buffer: &str) -> (Vec<String>, String) {
             .chain([(remaining.len(), ' ')])
         {
             let candidate = &remaining[..end];
+            // An ESC inside a CSI or SS3 sequence cancels it, as in terminals: what came
+            // before is passed on as it is and the ESC starts the next sequence.
+            if end > 2
+                && candidate.ends_with(ESC)
+                && matches!(remaining.as_bytes().get(1), Some(b'[' | b'O'))
+            {
+                found = Some(end - 1);
+                break;
+            }
             match completeness(candidate) {
                 Completeness::Incomplete => continue,
                 Completeness::Complete | Completeness::NotEscape => {
@@ -263,9 +272,14 @@ impl StdinBuffer {
             }
             if let Some(start) = self.buffer.find(PASTE_START) {
                 let before = self.buffer.get(..start).unwrap_or_default().to_owned();
-                let (sequences, _) = split_sequences(&before);
+                let (sequences, rest) = split_sequences(&before);
                 for seq in sequences {
                     self.emit(seq, events);
+                }
+                // An unfinished sequence cut short by the paste (a lone ESC) is complete as it
+                // is; the reference drops it.
+                if !rest.is_empty() {
+                    self.emit(rest, events);
                 }
                 self.pending_kitty_printable = None;
                 let after = self
@@ -310,14 +324,19 @@ impl StdinBuffer {
         }
     }
 
-    /// Passes on whatever unfinished input is waiting, as one sequence.
+    /// Passes on whatever unfinished input is waiting: a paste whose end never came as a
+    /// paste, anything else as one sequence.
     pub fn flush(&mut self) -> Vec<InputEvent> {
         self.deadline = None;
-        if self.buffer.is_empty() {
-            return Vec::new();
-        }
         self.pending_kitty_printable = None;
-        vec![InputEvent::Sequence(std::mem::take(&mut self.buffer))]
+        let mut events = Vec::new();
+        if let Some(paste) = self.paste.take() {
+            events.push(InputEvent::Paste(paste));
+        }
+        if !self.buffer.is_empty() {
+            events.push(InputEvent::Sequence(std::mem::take(&mut self.buffer)));
+        }
+        events
     }
 
     /// Whether a bracketed paste has started and not yet ended.

@@ -1,3 +1,6 @@
+mod input_properties;
+mod keybindings;
+mod keys;
 mod render;
 mod stdin_buffer;
 mod support;
