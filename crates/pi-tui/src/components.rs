@@ -1,5 +1,17 @@
 //! The components pi draws with.
 
+mod input;
+mod layout;
+mod loader;
+mod select_list;
+mod settings_list;
 mod text;
 
+pub use input::Input;
+pub use layout::{Box, Spacer, TruncatedText};
+pub use loader::{CancellableLoader, Loader, SPINNER_FRAMES, SPINNER_INTERVAL};
+pub use select_list::{SelectItem, SelectList, SelectListTheme};
+pub use settings_list::{
+    SettingItem, SettingsList, SettingsListTheme, SettingsSubmenu, SubmenuFactory, SubmenuOutcome,
+};
 pub use text::Text;

@@ -18,6 +18,8 @@
 mod ansi;
 pub mod component;
 pub mod components;
+pub mod editing;
+pub mod fuzzy;
 pub mod input;
 pub mod overlay;
 pub mod renderer;

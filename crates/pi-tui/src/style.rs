@@ -8,6 +8,9 @@ use crate::width::visible_width;
 /// Styles a piece of text (wraps it in SGR sequences, or leaves it alone).
 pub type StyleFn = Rc<dyn Fn(&str) -> String>;
 
+/// Styles a piece of text differently when it is selected.
+pub type SelectableStyleFn = Rc<dyn Fn(&str, bool) -> String>;
+
 /// A style that changes nothing.
 pub fn plain() -> StyleFn {
     Rc::new(str::to_owned)

@@ -1,3 +1,4 @@
+mod components;
 mod input_properties;
 mod keybindings;
 mod keys;
