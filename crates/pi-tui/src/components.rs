@@ -1,5 +1,6 @@
 //! The components pi draws with.
 
+mod editor;
 mod input;
 mod layout;
 mod loader;
@@ -7,6 +8,7 @@ mod select_list;
 mod settings_list;
 mod text;
 
+pub use editor::{Editor, EditorTheme, MAX_HISTORY};
 pub use input::Input;
 pub use layout::{Box, Spacer, TruncatedText};
 pub use loader::{CancellableLoader, Loader, SPINNER_FRAMES, SPINNER_INTERVAL};

@@ -16,6 +16,7 @@
 #![deny(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 mod ansi;
+pub mod autocomplete;
 pub mod component;
 pub mod components;
 pub mod editing;

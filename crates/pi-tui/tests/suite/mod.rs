@@ -1,4 +1,6 @@
+mod autocomplete;
 mod components;
+mod editor;
 mod input_properties;
 mod keybindings;
 mod keys;
