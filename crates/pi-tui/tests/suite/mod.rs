@@ -4,6 +4,7 @@ mod editor;
 mod input_properties;
 mod keybindings;
 mod keys;
+mod markdown;
 mod render;
 mod stdin_buffer;
 mod support;
