@@ -5,6 +5,7 @@ mod input_properties;
 mod keybindings;
 mod keys;
 mod markdown;
+mod overlay;
 mod render;
 mod stdin_buffer;
 mod support;
