@@ -1,6 +1,7 @@
 //! The components pi draws with.
 
 mod editor;
+mod image;
 mod input;
 mod layout;
 mod loader;
@@ -10,6 +11,7 @@ mod settings_list;
 mod text;
 
 pub use editor::{Editor, EditorTheme, MAX_HISTORY};
+pub use image::Image;
 pub use input::Input;
 pub use layout::{Box, Spacer, TruncatedText};
 pub use loader::{CancellableLoader, Loader, SPINNER_FRAMES, SPINNER_INTERVAL};

@@ -21,6 +21,7 @@ pub mod component;
 pub mod components;
 pub mod editing;
 pub mod fuzzy;
+pub mod image;
 pub mod input;
 pub mod overlay;
 pub mod renderer;

@@ -26,6 +26,37 @@ pub fn is_image_line(line: &str) -> bool {
     line.contains("\x1b_G") || line.contains("\x1b]1337;File=")
 }
 
+/// Kitty image ids placed by a line (`i=<id>` in a graphics sequence).
+fn kitty_image_ids(line: &str) -> Vec<u32> {
+    let mut ids = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("\x1b_G") {
+        let params = rest.get(at + 3..).unwrap_or_default();
+        let end = params.find(';').unwrap_or(params.len());
+        for param in params.get(..end).unwrap_or_default().split(',') {
+            if let Some(id) = param.strip_prefix("i=").and_then(|v| v.parse::<u32>().ok())
+                && id > 0
+            {
+                ids.push(id);
+            }
+        }
+        rest = params.get(end..).unwrap_or_default();
+    }
+    ids
+}
+
+/// Deletes the Kitty images placed by `lines[from..=to]`, which are about to be rewritten
+/// (an image is not part of the text a line erase removes).
+fn delete_images(out: &mut String, lines: &[String], from: usize, to: usize) {
+    for line in lines.iter().take(to.saturating_add(1)).skip(from) {
+        if line.contains("\x1b_G") {
+            for id in kitty_image_ids(line) {
+                out.push_str(&crate::image::delete_kitty_image(id));
+            }
+        }
+    }
+}
+
 /// Where the cursor marker was found: content row and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CursorPosition {
@@ -271,6 +302,7 @@ impl Renderer {
         // Moving up from the cursor stops at the screen's top row, so asking for too many
         // rows (after the terminal scrolled on a resize) is harmless.
         let top = self.viewport_top(self.previous_height.max(1));
+        delete_images(out, &self.previous, top, usize::MAX);
         move_rows(out, -(signed(self.cursor_row) - signed(top)));
         out.push_str("\r\x1b[J");
         self.draw_from(out, lines, start, height, reason);
@@ -323,6 +355,7 @@ impl Renderer {
         }
         self.stats.partial_renders += 1;
         out.push_str(BEGIN_SYNC);
+        delete_images(out, &self.previous, first, last);
         let append_start = appended && first == prev_len && first > 0;
         let target = if append_start { first - 1 } else { first };
         self.move_to(out, target);

@@ -72,5 +72,5 @@ pub fn apply_background_to_line(line: &str, width: usize, style: &StyleFn) -> St
 pub fn hyperlink(text: &str, url: &str) -> String {
     // A control character in the URL would end the sequence early.
     let url: String = url.chars().filter(|c| !c.is_control()).collect();
-    format!("\x1b]8;;{url}\x07{text}\x1b]8;;\x07")
+    format!("\x1b]8;;{url}\x1b\\{text}\x1b]8;;\x1b\\")
 }

@@ -87,8 +87,11 @@ fn styled_document_snapshot() {
 #[test]
 fn links_are_osc8_hyperlinks() {
     let lines = Markdown::new("[pi](https://pi.dev)", 0, 0, MarkdownTheme::default()).render(20);
-    assert!(lines[0].contains("\x1b]8;;https://pi.dev\x07"), "{lines:?}");
-    assert!(lines[0].contains("\x1b]8;;\x07"));
+    assert!(
+        lines[0].contains("\x1b]8;;https://pi.dev\x1b\\"),
+        "{lines:?}"
+    );
+    assert!(lines[0].contains("\x1b]8;;\x1b\\"));
     assert_eq!(visible_width(&lines[0]), 20);
 }
 

@@ -1,6 +1,7 @@
 mod autocomplete;
 mod components;
 mod editor;
+mod image;
 mod input_properties;
 mod keybindings;
 mod keys;

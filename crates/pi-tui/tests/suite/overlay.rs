@@ -127,11 +127,10 @@ impl Component for Dialog {
     }
 }
 
-fn ui() -> (
-    Tui<VirtualTerminal>,
-    Rc<RefCell<Lines>>,
-    Rc<RefCell<Vec<String>>>,
-) {
+/// Keys a component received.
+type Keys = Rc<RefCell<Vec<String>>>;
+
+fn ui() -> (Tui<VirtualTerminal>, Rc<RefCell<Lines>>, Keys) {
     let mut tui = Tui::new(VirtualTerminal::new(40, 12));
     let content = shared(Lines(numbered("content line ", 30)));
     tui.add_child(content.clone());
