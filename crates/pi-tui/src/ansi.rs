@@ -290,6 +290,12 @@ impl StyleState {
         out
     }
 
+    /// Whether spaces drawn in this state are visible (a background, reverse video, or a
+    /// line through or under them).
+    pub(crate) fn paints_blanks(&self) -> bool {
+        self.bg.is_some() || self.inverse || self.underline || self.strikethrough
+    }
+
     /// The hyperlink close needed after `prefix`, if it leaves a link open.
     pub(crate) fn link_close(&self) -> String {
         self.link
@@ -297,4 +303,49 @@ impl StyleState {
             .map(|l| format!("\x1b]8;;{}", l.terminator))
             .unwrap_or_default()
     }
+}
+
+/// `line` without the unstyled spaces at its end (escape sequences after them are kept).
+///
+/// Terminals that re-wrap their scrollback when the window narrows turn padding spaces into
+/// extra blank rows; a line erase before each line already clears the rest of the row, so
+/// invisible padding need not be sent at all.
+pub(crate) fn trim_trailing_blanks(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains(' ') {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let parts: Vec<Piece<'_>> = pieces(line).collect();
+    let mut state = StyleState::default();
+    // Where the run of unstyled spaces at the end starts: (piece, byte offset in it).
+    let mut cut: Option<(usize, usize)> = None;
+    for (i, piece) in parts.iter().enumerate() {
+        match piece {
+            Piece::Escape(seq) => state.apply(seq),
+            Piece::Text(t) if state.paints_blanks() => cut = None,
+            Piece::Text(t) => {
+                let kept = t.trim_end_matches(' ');
+                if kept.is_empty() {
+                    cut = cut.or(Some((i, 0)));
+                } else if kept.len() < t.len() {
+                    cut = Some((i, kept.len()));
+                } else {
+                    cut = None;
+                }
+            }
+        }
+    }
+    let Some((index, keep)) = cut else {
+        return std::borrow::Cow::Borrowed(line);
+    };
+    let mut out = String::with_capacity(line.len());
+    for (i, piece) in parts.iter().enumerate() {
+        match piece {
+            Piece::Escape(seq) => out.push_str(seq),
+            Piece::Text(t) if i < index => out.push_str(t),
+            Piece::Text(t) if i == index => out.push_str(t.get(..keep).unwrap_or(t)),
+            // Text after the cut is only spaces, dropped with the rest.
+            Piece::Text(_) => {}
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }

@@ -198,9 +198,11 @@ impl Renderer {
         let text = expand_tabs(line);
         if visible_width(&text) > self.width {
             self.stats.lines_cut += 1;
-            out.push_str(&slice_by_column(&text, 0, self.width, true));
+            out.push_str(&crate::ansi::trim_trailing_blanks(&slice_by_column(
+                &text, 0, self.width, true,
+            )));
         } else {
-            out.push_str(&text);
+            out.push_str(&crate::ansi::trim_trailing_blanks(&text));
         }
         out.push_str(LINE_RESET);
     }

@@ -335,3 +335,29 @@ fn unused_lines_component_is_a_component() {
     let mut l = Lines::default();
     assert!(pi_tui::Component::render(&mut l, 10).is_empty());
 }
+
+#[test]
+fn invisible_padding_is_not_sent_but_painted_blanks_are() {
+    let (mut tui, lines) = tui_with_history(30, 5, &[]);
+    let out = show(
+        &mut tui,
+        &lines,
+        vec![
+            "padded      ".into(),
+            "\x1b[44mblue bar    \x1b[49m".into(),
+            "x \x1b[1m  \x1b[22m".into(),
+        ],
+    );
+    assert!(
+        !out.contains("padded "),
+        "trailing spaces are not written: {out:?}"
+    );
+    assert!(
+        out.contains("\x1b[44mblue bar    \x1b[49m"),
+        "painted spaces stay: {out:?}"
+    );
+    assert!(out.contains("x\x1b[1m\x1b[22m"), "{out:?}");
+    let screen = tui.terminal().screen().unwrap().clone();
+    assert_eq!(screen.cell(1, 11).unwrap().bgcolor(), vt100::Color::Idx(4));
+    assert_eq!(tui.terminal().screen_lines(), ["padded", "blue bar", "x"]);
+}
