@@ -1,18 +1,47 @@
 //! A terminal UI library for pi, independent of any LLM code.
 //!
+//! A [`Tui`] draws a tree of [`Component`]s inline on the normal screen through a
+//! [`Terminal`], so the conversation stays in the terminal's scrollback: each frame is
+//! compared with the last and only the changed lines are rewritten, inside synchronized
+//! output, never wider than the terminal. Overlays ([`overlay`]) are drawn on top of the
+//! content. Input arrives as raw bytes, is split into keys by the [`StdinBuffer`], named by
+//! [`parse_key`] / [`matches_key`] (legacy, modifyOtherKeys and Kitty encodings) and
+//! routed to the focused component, which looks actions up in pi's [`Keybindings`].
+//!
+//! The [`components`] are pi's: [`components::Text`], [`components::Markdown`],
+//! [`components::Editor`] (history, paste markers, kill ring, undo, autocomplete),
+//! [`components::SelectList`], [`components::Loader`], [`components::Image`] and more.
 //! Width functions ([`visible_width`], [`truncate_to_width`], [`wrap_text_with_ansi`],
 //! [`slice_by_column`]) measure styled text the way a terminal draws it.
 //!
 //! ```
-//! use pi_tui::{truncate_to_width, visible_width, wrap_text_with_ansi};
+//! use pi_tui::components::{Editor, Text};
+//! use pi_tui::{Tui, VirtualTerminal, shared};
 //!
-//! let line = "\x1b[1mpi\x1b[0m: 日本語 👍";
-//! assert_eq!(visible_width(line), 13);
-//! for wrapped in wrap_text_with_ansi(line, 6) {
-//!     assert!(visible_width(&wrapped) <= 6);
+//! // A virtual terminal (a vt100 emulator) stands in for the real one.
+//! let mut tui = Tui::new(VirtualTerminal::new(30, 8));
+//! let transcript = shared(Text::new("Hello from pi"));
+//! let editor = shared(Editor::default());
+//! tui.add_child(transcript.clone());
+//! tui.add_child(editor.clone());
+//! tui.set_focus(Some(editor.clone()));
+//! tui.start()?;
+//! tui.render()?;
+//!
+//! for key in ["h", "i", "\r"] {
+//!     tui.handle_input(key); // what `Tui::poll` does with terminal input
 //! }
-//! assert!(visible_width(&truncate_to_width(line, 8, "…", false)) <= 8);
+//! transcript.borrow_mut().set_text("Hello from pi\nyou said: hi");
+//! tui.render()?;
+//!
+//! let screen = tui.terminal().screen_lines();
+//! assert_eq!(screen[..2], ["Hello from pi", "you said: hi"]);
+//! assert_eq!(tui.full_redraws(), 1); // the first frame; the second was a diff
+//! # Ok::<(), pi_tui::TerminalError>(())
 //! ```
+//!
+//! With the real terminal, [`ProcessTerminal`] takes raw mode and restores the terminal on
+//! stop, on drop, on panic and on SIGTERM/SIGHUP/SIGINT; see `examples/chat.rs`.
 #![deny(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 mod ansi;

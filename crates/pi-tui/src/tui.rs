@@ -217,16 +217,23 @@ impl<T: Terminal> Tui<T> {
     }
 
     /// Waits up to `timeout` for a terminal event and acts on it: input goes to the focused
-    /// component, a resize schedules a frame. The event is returned so the application can
-    /// react too (it should stop on [`TerminalEvent::Terminate`]).
+    /// component, a resize schedules a frame, and a termination signal stops the UI (the
+    /// terminal is given back before the event is returned, so the application only has to
+    /// exit). The event is returned so the application can react too.
     pub fn poll(&mut self, timeout: Duration) -> Result<Option<TerminalEvent>, TerminalError> {
         let event = self.terminal.poll_event(timeout)?;
         match &event {
             Some(TerminalEvent::Input(data)) => self.handle_input(data),
             Some(TerminalEvent::Resize) => self.render_requested = true,
-            Some(TerminalEvent::Terminate) | None => {}
+            Some(TerminalEvent::Terminate) => self.stop()?,
+            None => {}
         }
         Ok(event)
+    }
+
+    /// Whether the UI holds the terminal (started and not stopped).
+    pub fn is_started(&self) -> bool {
+        self.started
     }
 
     /// Routes one input sequence: listeners first, then the focused overlay or component.

@@ -133,6 +133,11 @@ impl VirtualTerminal {
         );
     }
 
+    /// Queues a termination request, as SIGTERM would.
+    pub fn send_terminate(&mut self) {
+        self.events.push_back(TerminalEvent::Terminate);
+    }
+
     /// Pretends the terminal agreed to this keyboard protocol.
     pub fn set_keyboard_protocol(&mut self, protocol: KeyboardProtocol) {
         self.protocol = protocol;

@@ -259,3 +259,61 @@ fn input_wide_characters_move_by_grapheme() {
     input.handle_input("\x1b[D");
     assert_eq!(input.cursor(), 0);
 }
+
+/// A submenu that picks the value typed into it on Enter, or cancels on Escape.
+struct TypedValue {
+    input: Input,
+    done: Option<pi_tui::components::SubmenuOutcome>,
+}
+
+impl Component for TypedValue {
+    fn render(&mut self, width: usize) -> Vec<String> {
+        self.input.render(width)
+    }
+
+    fn handle_input(&mut self, data: &str) {
+        use pi_tui::components::SubmenuOutcome;
+        match data {
+            "\r" => self.done = Some(SubmenuOutcome::Selected(self.input.value().to_owned())),
+            "\x1b" => self.done = Some(SubmenuOutcome::Cancelled),
+            _ => self.input.handle_input(data),
+        }
+    }
+}
+
+impl pi_tui::components::SettingsSubmenu for TypedValue {
+    fn outcome(&mut self) -> Option<pi_tui::components::SubmenuOutcome> {
+        self.done.take()
+    }
+}
+
+#[test]
+fn settings_list_submenu_picks_a_value() {
+    let changes = Rc::new(RefCell::new(Vec::new()));
+    let mut item = SettingItem::cycle("name", "Session name", "untitled", &[]);
+    item.submenu = Some(Rc::new(|current: &str| {
+        let mut input = Input::new();
+        input.set_value(current);
+        std::boxed::Box::new(TypedValue { input, done: None })
+            as std::boxed::Box<dyn pi_tui::components::SettingsSubmenu>
+    }));
+    let mut list = SettingsList::new(vec![item], 5, SettingsListTheme::default());
+    let c = changes.clone();
+    list.on_change(move |id, value| c.borrow_mut().push(format!("{id}={value}")));
+    list.handle_input("\r");
+    assert!(
+        pi_tui::strip_ansi(&list.render(30)[0]).starts_with("> untitled"),
+        "the submenu replaces the list"
+    );
+    list.handle_input("\x1b");
+    assert!(changes.borrow().is_empty());
+    list.handle_input("\r");
+    list.handle_input("\x05"); // ctrl+e, then ctrl+u clears the field
+    list.handle_input("\x15");
+    for c in ["d", "e", "m", "o"] {
+        list.handle_input(c);
+    }
+    list.handle_input("\r");
+    assert_eq!(*changes.borrow(), ["name=demo"]);
+    assert!(list.render(30)[0].contains("Session name  demo"));
+}

@@ -361,3 +361,36 @@ fn invisible_padding_is_not_sent_but_painted_blanks_are() {
     assert_eq!(screen.cell(1, 11).unwrap().bgcolor(), vt100::Color::Idx(4));
     assert_eq!(tui.terminal().screen_lines(), ["padded", "blue bar", "x"]);
 }
+
+#[test]
+fn termination_gives_the_terminal_back() {
+    let (mut tui, lines) = tui_with_history(20, 10, &[]);
+    show(&mut tui, &lines, vec!["working".into()]);
+    tui.terminal_mut().send_terminate();
+    let event = tui.poll(std::time::Duration::ZERO).unwrap();
+    assert_eq!(event, Some(pi_tui::TerminalEvent::Terminate));
+    assert!(!tui.is_started());
+    let t = tui.terminal();
+    assert!(!t.is_started(), "terminal restored");
+    assert!(!t.cursor_hidden());
+    assert_eq!(t.cursor(), (1, 0), "cursor below the content");
+}
+
+#[test]
+fn kitty_shift_enter_mappings_reach_components_as_shift_enter() {
+    use pi_tui::components::Editor;
+    let mut terminal = pi_tui::VirtualTerminal::new(30, 8);
+    terminal.set_keyboard_protocol(pi_tui::KeyboardProtocol::Kitty);
+    let mut tui = pi_tui::Tui::new(terminal);
+    let editor = pi_tui::shared(Editor::default());
+    tui.add_child(editor.clone());
+    tui.set_focus(Some(editor.clone()));
+    tui.start().unwrap();
+    for data in ["a", "\x1b\r", "b", "\n", "c"] {
+        tui.handle_input(data);
+    }
+    assert_eq!(editor.borrow().text(), "a\nb\nc");
+    // A key release is dropped unless the component asks for releases.
+    tui.handle_input("\x1b[100;1:3u");
+    assert_eq!(editor.borrow().text(), "a\nb\nc");
+}
