@@ -8,6 +8,13 @@
 //! `space`, `backspace`, `delete`, `insert`, `clear`, `home`, `end`, `pageUp`, `pageDown`,
 //! `up`, `down`, `left`, `right`, `f1`..`f12`. Case and modifier order do not matter.
 
+mod kitty;
+mod legacy;
+
+pub use kitty::KeyEventType;
+use kitty::{parse_kitty, parse_modify_other_keys};
+use legacy::{legacy_key_id, legacy_modified, legacy_sequences};
+
 const SHIFT: u32 = 1;
 const ALT: u32 = 2;
 const CTRL: u32 = 4;
@@ -82,184 +89,6 @@ fn normalize_shifted_letter(cp: i64, modifier: u32) -> i64 {
     }
 }
 
-/// Whether a Kitty key event is a press, a repeat or a release.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum KeyEventType {
-    /// The key went down (also every legacy sequence).
-    #[default]
-    Press,
-    /// The key is held and repeating.
-    Repeat,
-    /// The key went up.
-    Release,
-}
-
-fn event_type(s: Option<&str>) -> KeyEventType {
-    match s.and_then(|s| s.parse::<u32>().ok()) {
-        Some(2) => KeyEventType::Repeat,
-        Some(3) => KeyEventType::Release,
-        _ => KeyEventType::Press,
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct KittyKey {
-    codepoint: i64,
-    shifted: Option<i64>,
-    base_layout: Option<i64>,
-    modifier: u32,
-    event: KeyEventType,
-}
-
-fn digits(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn num(s: &str) -> Option<i64> {
-    if digits(s) { s.parse().ok() } else { None }
-}
-
-/// A modifier field (`1 + bits`) as bits; `0` and garbage are no modifiers.
-fn modifier_of(s: Option<&str>) -> Option<u32> {
-    match s {
-        None => Some(0),
-        Some(s) => {
-            let v: u32 = num(s).and_then(|v| u32::try_from(v).ok())?;
-            Some(v.saturating_sub(1))
-        }
-    }
-}
-
-/// Splits `a[:b[:c]]` into at most three fields.
-fn colon_fields(s: &str) -> Vec<&str> {
-    s.split(':').collect()
-}
-
-fn parse_kitty(data: &str) -> Option<KittyKey> {
-    let body = data.strip_prefix("\x1b[")?;
-    if let Some(body) = body.strip_suffix('u') {
-        // <cp>[:<shifted>[:<base>]][;<mod>[:<event>]]
-        let (keys, mods) = match body.split_once(';') {
-            Some((k, m)) => (k, Some(m)),
-            None => (body, None),
-        };
-        let key_fields = colon_fields(keys);
-        let codepoint = num(key_fields.first()?)?;
-        let shifted = match key_fields.get(1) {
-            None | Some(&"") => None,
-            Some(s) => Some(num(s)?),
-        };
-        let base_layout = match key_fields.get(2) {
-            None => None,
-            Some(s) => Some(num(s)?),
-        };
-        if key_fields.len() > 3 {
-            return None;
-        }
-        let (modifier, event) = match mods {
-            None => (0, KeyEventType::Press),
-            Some(m) => {
-                let f = colon_fields(m);
-                if f.len() > 2 {
-                    return None;
-                }
-                let modifier = modifier_of(f.first().copied())?;
-                if let Some(e) = f.get(1) {
-                    num(e)?;
-                }
-                (modifier, event_type(f.get(1).copied()))
-            }
-        };
-        return Some(KittyKey {
-            codepoint,
-            shifted,
-            base_layout,
-            modifier,
-            event,
-        });
-    }
-    let last = body.chars().last()?;
-    let params = body.get(..body.len() - last.len_utf8())?;
-    match last {
-        'A' | 'B' | 'C' | 'D' | 'H' | 'F' => {
-            // ESC[1;<mod>[:<event>]<letter>
-            let rest = params.strip_prefix("1;")?;
-            let f = colon_fields(rest);
-            if f.len() > 2 || !digits(f.first()?) {
-                return None;
-            }
-            if let Some(e) = f.get(1) {
-                num(e)?;
-            }
-            let codepoint = match last {
-                'A' => CP_UP,
-                'B' => CP_DOWN,
-                'C' => CP_RIGHT,
-                'D' => CP_LEFT,
-                'H' => CP_HOME,
-                _ => CP_END,
-            };
-            Some(KittyKey {
-                codepoint,
-                shifted: None,
-                base_layout: None,
-                modifier: modifier_of(f.first().copied())?,
-                event: event_type(f.get(1).copied()),
-            })
-        }
-        '~' => {
-            // ESC[<n>[;<mod>][:<event>]~
-            let (n, rest) = match params.split_once(';') {
-                Some((n, rest)) => (n, Some(rest)),
-                None => (params, None),
-            };
-            let (n, mut event) = match n.split_once(':') {
-                Some((n, e)) if rest.is_none() => (n, Some(e)),
-                _ => (n, None),
-            };
-            let modifier = match rest {
-                None => 0,
-                Some(r) => {
-                    let f = colon_fields(r);
-                    if f.len() > 2 {
-                        return None;
-                    }
-                    event = f.get(1).copied();
-                    modifier_of(f.first().copied())?
-                }
-            };
-            if let Some(e) = event {
-                num(e)?;
-            }
-            let codepoint = match num(n)? {
-                2 => CP_INSERT,
-                3 => CP_DELETE,
-                5 => CP_PAGE_UP,
-                6 => CP_PAGE_DOWN,
-                7 => CP_HOME,
-                8 => CP_END,
-                _ => return None,
-            };
-            Some(KittyKey {
-                codepoint,
-                shifted: None,
-                base_layout: None,
-                modifier,
-                event: event_type(event),
-            })
-        }
-        _ => None,
-    }
-}
-
-/// `ESC[27;<mod>;<code>~`: xterm modifyOtherKeys.
-fn parse_modify_other_keys(data: &str) -> Option<(i64, u32)> {
-    let body = data.strip_prefix("\x1b[27;")?.strip_suffix('~')?;
-    let (m, code) = body.split_once(';')?;
-    let modifier = u32::try_from(num(m)?).ok()?.saturating_sub(1);
-    Some((num(code)?, modifier))
-}
-
 fn matches_kitty(data: &str, expected_cp: i64, expected_mod: u32) -> bool {
     let Some(key) = parse_kitty(data) else {
         return false;
@@ -293,66 +122,6 @@ fn matches_printable_mok(data: &str, expected_cp: i64, expected_mod: u32) -> boo
     };
     m == expected_mod
         && normalize_shifted_letter(cp, m) == normalize_shifted_letter(expected_cp, expected_mod)
-}
-
-/// The legacy sequences for a key without modifiers.
-fn legacy_sequences(key: &str) -> &'static [&'static str] {
-    match key {
-        "up" => &["\x1b[A", "\x1bOA"],
-        "down" => &["\x1b[B", "\x1bOB"],
-        "right" => &["\x1b[C", "\x1bOC"],
-        "left" => &["\x1b[D", "\x1bOD"],
-        "home" => &["\x1b[H", "\x1bOH", "\x1b[1~", "\x1b[7~"],
-        "end" => &["\x1b[F", "\x1bOF", "\x1b[4~", "\x1b[8~"],
-        "insert" => &["\x1b[2~"],
-        "delete" => &["\x1b[3~"],
-        "pageup" => &["\x1b[5~", "\x1b[[5~"],
-        "pagedown" => &["\x1b[6~", "\x1b[[6~"],
-        "clear" => &["\x1b[E", "\x1bOE"],
-        "f1" => &["\x1bOP", "\x1b[11~", "\x1b[[A"],
-        "f2" => &["\x1bOQ", "\x1b[12~", "\x1b[[B"],
-        "f3" => &["\x1bOR", "\x1b[13~", "\x1b[[C"],
-        "f4" => &["\x1bOS", "\x1b[14~", "\x1b[[D"],
-        "f5" => &["\x1b[15~", "\x1b[[E"],
-        "f6" => &["\x1b[17~"],
-        "f7" => &["\x1b[18~"],
-        "f8" => &["\x1b[19~"],
-        "f9" => &["\x1b[20~"],
-        "f10" => &["\x1b[21~"],
-        "f11" => &["\x1b[23~"],
-        "f12" => &["\x1b[24~"],
-        _ => &[],
-    }
-}
-
-/// rxvt-style sequences for Shift or Ctrl with a navigation key.
-fn legacy_modified(data: &str, key: &str, modifier: u32) -> bool {
-    let seqs: &[&str] = match (modifier, key) {
-        (SHIFT, "up") => &["\x1b[a"],
-        (SHIFT, "down") => &["\x1b[b"],
-        (SHIFT, "right") => &["\x1b[c"],
-        (SHIFT, "left") => &["\x1b[d"],
-        (SHIFT, "clear") => &["\x1b[e"],
-        (SHIFT, "insert") => &["\x1b[2$"],
-        (SHIFT, "delete") => &["\x1b[3$"],
-        (SHIFT, "pageup") => &["\x1b[5$"],
-        (SHIFT, "pagedown") => &["\x1b[6$"],
-        (SHIFT, "home") => &["\x1b[7$"],
-        (SHIFT, "end") => &["\x1b[8$"],
-        (CTRL, "up") => &["\x1bOa"],
-        (CTRL, "down") => &["\x1bOb"],
-        (CTRL, "right") => &["\x1bOc"],
-        (CTRL, "left") => &["\x1bOd"],
-        (CTRL, "clear") => &["\x1bOe"],
-        (CTRL, "insert") => &["\x1b[2^"],
-        (CTRL, "delete") => &["\x1b[3^"],
-        (CTRL, "pageup") => &["\x1b[5^"],
-        (CTRL, "pagedown") => &["\x1b[6^"],
-        (CTRL, "home") => &["\x1b[7^"],
-        (CTRL, "end") => &["\x1b[8^"],
-        _ => &[],
-    };
-    seqs.contains(&data)
 }
 
 /// The control character Ctrl+key sends in legacy mode.
@@ -759,60 +528,6 @@ pub fn parse_key(data: &str, kitty: bool) -> Option<String> {
         "\x1b[F" | "\x1bOF" => Some("end".into()),
         _ => None,
     }
-}
-
-fn legacy_key_id(data: &str) -> Option<&'static str> {
-    Some(match data {
-        "\x1bOA" => "up",
-        "\x1bOB" => "down",
-        "\x1bOC" => "right",
-        "\x1bOD" => "left",
-        "\x1bOH" => "home",
-        "\x1bOF" => "end",
-        "\x1b[E" | "\x1bOE" => "clear",
-        "\x1bOe" => "ctrl+clear",
-        "\x1b[e" => "shift+clear",
-        "\x1b[2~" => "insert",
-        "\x1b[2$" => "shift+insert",
-        "\x1b[2^" => "ctrl+insert",
-        "\x1b[3$" => "shift+delete",
-        "\x1b[3^" => "ctrl+delete",
-        "\x1b[[5~" => "pageUp",
-        "\x1b[[6~" => "pageDown",
-        "\x1b[a" => "shift+up",
-        "\x1b[b" => "shift+down",
-        "\x1b[c" => "shift+right",
-        "\x1b[d" => "shift+left",
-        "\x1bOa" => "ctrl+up",
-        "\x1bOb" => "ctrl+down",
-        "\x1bOc" => "ctrl+right",
-        "\x1bOd" => "ctrl+left",
-        "\x1b[5$" => "shift+pageUp",
-        "\x1b[6$" => "shift+pageDown",
-        "\x1b[7$" => "shift+home",
-        "\x1b[8$" => "shift+end",
-        "\x1b[5^" => "ctrl+pageUp",
-        "\x1b[6^" => "ctrl+pageDown",
-        "\x1b[7^" => "ctrl+home",
-        "\x1b[8^" => "ctrl+end",
-        "\x1bOP" | "\x1b[11~" | "\x1b[[A" => "f1",
-        "\x1bOQ" | "\x1b[12~" | "\x1b[[B" => "f2",
-        "\x1bOR" | "\x1b[13~" | "\x1b[[C" => "f3",
-        "\x1bOS" | "\x1b[14~" | "\x1b[[D" => "f4",
-        "\x1b[[E" | "\x1b[15~" => "f5",
-        "\x1b[17~" => "f6",
-        "\x1b[18~" => "f7",
-        "\x1b[19~" => "f8",
-        "\x1b[20~" => "f9",
-        "\x1b[21~" => "f10",
-        "\x1b[23~" => "f11",
-        "\x1b[24~" => "f12",
-        "\x1bb" => "alt+left",
-        "\x1bf" => "alt+right",
-        "\x1bp" => "alt+up",
-        "\x1bn" => "alt+down",
-        _ => return None,
-    })
 }
 
 /// The text a Kitty CSI-u sequence types, when it is a printable key with at most Shift (and
