@@ -175,7 +175,14 @@ pub fn resolve_layout(
     columns: usize,
     rows: usize,
 ) -> OverlayLayout {
-    let m = options.margin;
+    // Margins larger than the terminal cannot be honoured; clamping them keeps the overlay
+    // (and the padding added for it) on screen.
+    let m = Margin {
+        top: options.margin.top.min(rows),
+        right: options.margin.right.min(columns),
+        bottom: options.margin.bottom.min(rows),
+        left: options.margin.left.min(columns),
+    };
     let avail_w = columns.saturating_sub(m.left + m.right).max(1);
     let avail_h = rows.saturating_sub(m.top + m.bottom).max(1);
     let mut width = options
@@ -205,8 +212,14 @@ pub fn resolve_layout(
     };
     row = offset(row, options.offset_y);
     col = offset(col, options.offset_x);
-    let row = row.min(rows.saturating_sub(m.bottom + height)).max(m.top);
-    let col = col.min(columns.saturating_sub(m.right + width)).max(m.left);
+    let row = row
+        .min(rows.saturating_sub(m.bottom.saturating_add(height)))
+        .max(m.top)
+        .min(rows.saturating_sub(1));
+    let col = col
+        .min(columns.saturating_sub(m.right.saturating_add(width)))
+        .max(m.left)
+        .min(columns.saturating_sub(1));
     OverlayLayout {
         row,
         col,
@@ -319,7 +332,7 @@ pub(crate) fn composite(
         }
         let layout = resolve_layout(&entry.options, overlay_lines.len(), columns, rows);
         entry.bounds = Some(layout);
-        needed = needed.max(layout.row + overlay_lines.len());
+        needed = needed.max(layout.row + overlay_lines.len().min(rows));
         rendered.push((overlay_lines, layout));
     }
     if rendered.is_empty() {

@@ -234,7 +234,14 @@ impl Renderer {
         if !self.started {
             self.draw_from(&mut out, lines, 0, height, FullRedrawReason::FirstFrame);
         } else if size_changed {
-            let start = self.viewport_top(self.previous_height).min(lines.len());
+            // Redraw from the first row that was on screen; if the content now ends above
+            // it, show the content's last screenful instead.
+            let top = self.viewport_top(self.previous_height);
+            let start = if top < lines.len() {
+                top
+            } else {
+                lines.len().saturating_sub(height)
+            };
             self.redraw_visible(&mut out, lines, start, height, FullRedrawReason::Resize);
         } else {
             self.diff(&mut out, lines, height);

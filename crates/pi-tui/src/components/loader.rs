@@ -93,7 +93,10 @@ impl Loader {
         if steps == 0 {
             return false;
         }
-        self.last_tick = Some(last + self.interval * u32::try_from(steps).unwrap_or(u32::MAX));
+        let advanced = self
+            .interval
+            .checked_mul(u32::try_from(steps).unwrap_or(u32::MAX));
+        self.last_tick = Some(advanced.and_then(|d| last.checked_add(d)).unwrap_or(now));
         self.frame = (self.frame + steps) % self.frames.len();
         self.update();
         true

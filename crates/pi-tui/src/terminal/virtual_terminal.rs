@@ -11,28 +11,8 @@ use crate::input::stdin_buffer::StdinBuffer;
 /// Lines of scrollback the emulator keeps.
 const SCROLLBACK: usize = 100_000;
 
-/// Counts requests the emulator does not act on but tests must see.
-#[derive(Debug, Default)]
-struct Watch {
-    /// `ESC[3J`: erase the scrollback.
-    scrollback_erasures: usize,
-    /// `ESC[2J`: erase the whole screen.
-    screen_erasures: usize,
-}
-
-impl vt100::Callbacks for Watch {
-    fn unhandled_csi(
-        &mut self,
-        _: &mut vt100::Screen,
-        i1: Option<u8>,
-        _i2: Option<u8>,
-        params: &[&[u16]],
-        c: char,
-    ) {
-        if c == 'J' && i1.is_none() && params.first().and_then(|p| p.first()) == Some(&3) {
-            self.scrollback_erasures += 1;
-        }
-    }
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
 }
 
 /// An in-memory terminal with a screen, scrollback and an input queue.
@@ -47,7 +27,9 @@ impl vt100::Callbacks for Watch {
 /// # Ok::<(), pi_tui::TerminalError>(())
 /// ```
 pub struct VirtualTerminal {
-    parser: Option<vt100::Parser<Watch>>,
+    parser: Option<vt100::Parser>,
+    scrollback_erasures: usize,
+    screen_erasures: usize,
     size: TerminalSize,
     events: VecDeque<TerminalEvent>,
     protocol: KeyboardProtocol,
@@ -72,11 +54,10 @@ impl VirtualTerminal {
         let columns = columns.max(1);
         let rows = rows.max(1);
         Self {
-            parser: Some(vt100::Parser::new_with_callbacks(
-                rows,
-                columns,
+            parser: Some(vt100::Parser::new(
+                nonzero(rows),
+                nonzero(columns),
                 SCROLLBACK,
-                Watch::default(),
             )),
             ..Self::without_emulator(columns, rows)
         }
@@ -87,6 +68,8 @@ impl VirtualTerminal {
     pub fn without_emulator(columns: u16, rows: u16) -> Self {
         Self {
             parser: None,
+            scrollback_erasures: 0,
+            screen_erasures: 0,
             size: TerminalSize {
                 columns: columns.max(1),
                 rows: rows.max(1),
@@ -116,7 +99,7 @@ impl VirtualTerminal {
         if let Some(parser) = &mut self.parser {
             parser
                 .screen_mut()
-                .set_size(self.size.rows, self.size.columns);
+                .set_size(nonzero(self.size.rows), nonzero(self.size.columns));
         }
         self.events.push_back(TerminalEvent::Resize);
     }
@@ -160,16 +143,12 @@ impl VirtualTerminal {
 
     /// Times the scrollback was asked to be erased (`ESC[3J`).
     pub fn scrollback_erasures(&self) -> usize {
-        self.parser
-            .as_ref()
-            .map_or(0, |p| p.callbacks().scrollback_erasures)
+        self.scrollback_erasures
     }
 
     /// Times the whole screen was asked to be erased (`ESC[2J`).
     pub fn screen_erasures(&self) -> usize {
-        self.parser
-            .as_ref()
-            .map_or(0, |p| p.callbacks().screen_erasures)
+        self.screen_erasures
     }
 
     /// The visible rows, trailing blanks trimmed; trailing empty rows are dropped.
@@ -253,10 +232,11 @@ impl Terminal for VirtualTerminal {
 
     fn write(&mut self, data: &str) -> Result<(), TerminalError> {
         self.bytes_written += data.len();
+        // Counted from the bytes (the emulator acts on them: `ESC[3J` really empties its
+        // scrollback), since a test must be able to say they never happened.
+        self.scrollback_erasures += data.matches("\x1b[3J").count();
+        self.screen_erasures += data.matches("\x1b[2J").count();
         if let Some(parser) = &mut self.parser {
-            if data.contains("\x1b[2J") {
-                parser.callbacks_mut().screen_erasures += data.matches("\x1b[2J").count();
-            }
             parser.process(data.as_bytes());
             self.output.push_str(data);
         }

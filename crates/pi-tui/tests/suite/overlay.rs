@@ -352,3 +352,39 @@ fn visibility_rule_hides_an_overlay_on_small_terminals() {
             .any(|l| l.contains("wide only"))
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn size_value() -> impl Strategy<Value = Option<SizeValue>> {
+        prop_oneof![
+            Just(None),
+            (0usize..300).prop_map(|n| Some(SizeValue::Cells(n))),
+            (0.0f64..200.0).prop_map(|p| Some(SizeValue::Percent(p))),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn overlays_stay_on_screen(
+            width in size_value(), max_height in size_value(), row in size_value(), col in size_value(),
+            margin in (0usize..500, 0usize..500, 0usize..500, 0usize..500),
+            offsets in (-500isize..500, -500isize..500),
+            height in 0usize..100, columns in 1usize..200, rows in 1usize..80,
+        ) {
+            let options = OverlayOptions {
+                width, max_height, row, col,
+                margin: Margin { top: margin.0, right: margin.1, bottom: margin.2, left: margin.3 },
+                offset_x: offsets.0, offset_y: offsets.1,
+                ..OverlayOptions::default()
+            };
+            let l = resolve_layout(&options, height, columns, rows);
+            prop_assert!(l.width >= 1 && l.width <= columns);
+            prop_assert!(l.col < columns && l.row < rows);
+            if let Some(h) = l.max_height {
+                prop_assert!(h >= 1 && h <= rows);
+            }
+        }
+    }
+}

@@ -394,3 +394,59 @@ fn kitty_shift_enter_mappings_reach_components_as_shift_enter() {
     tui.handle_input("\x1b[100;1:3u");
     assert_eq!(editor.borrow().text(), "a\nb\nc");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn line() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "[a-z ]{0,30}",
+            Just("日本語".to_owned()),
+            Just("😀".to_owned()),
+            Just("🇺🇸".to_owned()),
+            Just("\t".to_owned()),
+            Just("\x1b[31m".to_owned()),
+            Just("\x1b[44m".to_owned()),
+            Just("\x1b[0m".to_owned()),
+            Just("e\u{301}".to_owned()),
+        ];
+        prop::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn frames_never_wrap_and_the_bottom_is_always_right(
+            frames in prop::collection::vec(prop::collection::vec(line(), 0..30), 1..6),
+            sizes in prop::collection::vec((5u16..40, 3u16..12), 1..6),
+        ) {
+            let (mut tui, lines) = tui_with_history(sizes[0].0, sizes[0].1, &["$ pi"]);
+            for (i, frame) in frames.iter().enumerate() {
+                let (c, r) = sizes[i % sizes.len()];
+                if tui.terminal().size().columns != c || tui.terminal().size().rows != r {
+                    tui.terminal_mut().resize(c, r);
+                }
+                show(&mut tui, &lines, frame.clone());
+                let t = tui.terminal();
+                let screen = t.screen().unwrap();
+                for row in 0..r {
+                    prop_assert!(!screen.row_wrapped(row), "row {row} wrapped");
+                }
+                // The last content line is on the last used row, as the user expects.
+                if let Some(last) = frame.last() {
+                    let expected = pi_tui::strip_ansi(&pi_tui::truncate_to_width(
+                        &last.replace('\t', "   "), usize::from(c), "", false,
+                    ));
+                    let got = t.screen_lines().last().cloned().unwrap_or_default();
+                    if !expected.trim().is_empty() {
+                        prop_assert_eq!(got.trim_end(), expected.trim_end());
+                    }
+                }
+            }
+            prop_assert_eq!(tui.terminal().scrollback_erasures(), 0);
+            let transcript = tui.terminal_mut().transcript();
+            prop_assert_eq!(transcript.first().map(String::as_str), Some("$ pi"));
+        }
+    }
+}
