@@ -162,6 +162,10 @@ fn run() -> Result<(), pi_tui::TerminalError> {
     tui.start()?;
     tui.terminal_mut().set_title("pi-tui chat")?;
     tui.render()?;
+    // Lets scripts check that a panic leaves a usable terminal behind.
+    if std::env::var_os("CHAT_PANIC_AFTER_START").is_some() {
+        panic!("CHAT_PANIC_AFTER_START is set");
+    }
     while !*quit.borrow() {
         let timeout = if stream.is_some() {
             Duration::from_millis(10)

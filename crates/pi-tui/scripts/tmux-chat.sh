@@ -115,4 +115,30 @@ history | grep -qF "BEFORE-PI-1" || fail "shell output from before the example w
 history | grep -qF "› hello there" || fail "transcript not left in the scrollback"
 check "quit leaves the transcript and the earlier shell output in scrollback"
 
+# SIGTERM: the example stops, the terminal leaves raw mode, the transcript stays.
+tmux_ kill-session -t "$session"
+tmux_ new-session -d -s "$session" -x 80 -y 24 \
+  "bash --norc --noprofile -c '$chat; echo CHAT-EXITED=\$?; stty -a; sleep 30'"
+wait_for "pi-tui chat demo"
+tmux_ send-keys -t "$session" -l "still typing"
+wait_for "still typing"
+shell_pid=$(tmux_ list-panes -t "$session" -F '#{pane_pid}')
+chat_pid=$(pgrep -P "$shell_pid" | head -1)
+[ -n "$chat_pid" ] || fail "chat process not found"
+kill -TERM "$chat_pid"
+wait_for "CHAT-EXITED"
+screen | grep -q -- " icanon" || fail "terminal left in raw mode after SIGTERM"
+screen | grep -q -- " echo " || fail "echo not restored after SIGTERM"
+history | grep -qF "pi-tui chat demo" || fail "transcript gone after SIGTERM"
+check "SIGTERM restores the terminal"
+
+# A panic: the hook gives the terminal back before the message is printed.
+tmux_ kill-session -t "$session"
+tmux_ new-session -d -s "$session" -x 80 -y 24 \
+  "bash --norc --noprofile -c 'RUST_BACKTRACE=0 CHAT_PANIC_AFTER_START=1 $chat; echo CHAT-EXITED=\$?; stty -a; sleep 30'"
+wait_for "CHAT-EXITED"
+history | grep -qF "CHAT_PANIC_AFTER_START is set" || fail "panic message not shown"
+screen | grep -q -- " icanon" || fail "terminal left in raw mode after a panic"
+check "a panic restores the terminal"
+
 echo "$passed passed, 0 failed"
