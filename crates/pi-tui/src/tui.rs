@@ -109,6 +109,13 @@ impl<T: Terminal> Tui<T> {
         self.render_requested = true;
     }
 
+    /// Asks the terminal for its cell size in pixels (`ESC[16t`), which decides how many
+    /// rows an image takes. Only worth sending to terminals that show images; the reply is
+    /// consumed by [`Tui::handle_input`] and read with [`Tui::cell_size`].
+    pub fn query_cell_size(&mut self) -> Result<(), TerminalError> {
+        self.terminal.write("\x1b[16t")
+    }
+
     /// Cell size in pixels (width, height) once the terminal answered the query.
     pub fn cell_size(&self) -> Option<(u16, u16)> {
         self.cell_size

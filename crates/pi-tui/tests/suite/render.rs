@@ -3,6 +3,8 @@
 
 use pi_tui::{Terminal, VirtualTerminal};
 
+use pi_tui::shared;
+
 use super::support::{Lines, numbered, show, tui_with_history};
 
 const HISTORY: [&str; 3] = ["$ ls", "Cargo.toml  src", "$ pi"];
@@ -449,4 +451,17 @@ mod properties {
             prop_assert_eq!(transcript.first().map(String::as_str), Some("$ pi"));
         }
     }
+}
+
+#[test]
+fn cell_size_reply_is_consumed() {
+    let (mut tui, lines) = tui_with_history(20, 5, &[]);
+    let editor_keys = shared(pi_tui::components::Input::new());
+    tui.set_focus(Some(editor_keys.clone()));
+    show(&mut tui, &lines, vec!["x".into()]);
+    tui.query_cell_size().unwrap();
+    assert!(tui.terminal_mut().take_output().ends_with("\x1b[16t"));
+    tui.handle_input("\x1b[6;20;10t");
+    assert_eq!(tui.cell_size(), Some((10, 20)));
+    assert_eq!(editor_keys.borrow().value(), "", "the reply is not typed");
 }
