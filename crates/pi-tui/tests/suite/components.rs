@@ -317,3 +317,37 @@ fn settings_list_submenu_picks_a_value() {
     assert_eq!(*changes.borrow(), ["name=demo"]);
     assert!(list.render(30)[0].contains("Session name  demo"));
 }
+
+#[test]
+fn editor_snapshot_with_scroll_indicators() {
+    use pi_tui::components::Editor;
+    let mut editor = Editor::default();
+    editor.set_terminal_rows(10);
+    editor.set_focused(true);
+    let text: String = (1..=9)
+        .map(|i| format!("line {i} of a prompt that wraps at thirty\n"))
+        .collect();
+    editor.handle_input(&format!("\x1b[200~{}\x1b[201~", "short"));
+    editor.set_text(text.trim_end());
+    for _ in 0..6 {
+        editor.handle_input("\x1b[A");
+    }
+    let lines = editor.render(30);
+    assert_fits(&lines, 30);
+    insta::assert_snapshot!(snap(&lines));
+}
+
+#[test]
+fn input_and_loader_snapshot() {
+    let mut input = Input::new().with_placeholder("Search settings", pi_tui::style::dim());
+    input.set_focused(true);
+    let mut lines = input.render(24);
+    let mut loader = Loader::new(
+        "Compacting session...",
+        pi_tui::style::fg(6),
+        pi_tui::style::dim(),
+    );
+    loader.advance();
+    lines.extend(loader.render(30));
+    insta::assert_snapshot!(snap(&lines));
+}
