@@ -1,0 +1,15 @@
+mod autocomplete;
+mod components;
+mod editor;
+mod image;
+mod input_properties;
+mod keybindings;
+mod keys;
+mod markdown;
+mod overlay;
+mod render;
+mod stdin_buffer;
+mod support;
+mod terminal;
+mod width;
+mod width_properties;
