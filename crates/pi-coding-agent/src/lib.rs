@@ -4,3 +4,5 @@
 //! tools and the print, JSON, RPC and interactive modes on top of `pi-ai`, `pi-agent-core`
 //! and `pi-tui`. Its parts live here so that they can be tested (and embedded) one by one.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod tools;
