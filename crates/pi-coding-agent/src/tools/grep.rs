@@ -313,17 +313,6 @@ pub fn search(
             let Ok(entry) = entry else {
                 return WalkState::Continue;
             };
-            let searcher = if entry.depth() == 0 {
-                if entry.file_type().is_some_and(|kind| kind.is_dir()) {
-                    return WalkState::Continue;
-                }
-                &mut explicit
-            } else {
-                if !entry.file_type().is_some_and(|kind| kind.is_file()) {
-                    return WalkState::Continue;
-                }
-                &mut implicit
-            };
             let mut sink = Collect {
                 lines: Vec::new(),
                 slots,
@@ -331,7 +320,17 @@ pub fn search(
                 limit,
             };
             // Unreadable files are skipped, as ripgrep goes on past them.
-            let _ = searcher.search_path(&matcher, entry.path(), &mut sink);
+            if entry.depth() == 0 {
+                if entry.file_type().is_some_and(|kind| kind.is_dir()) {
+                    return WalkState::Continue;
+                }
+                search_explicit(&mut explicit, &matcher, entry.path(), &mut sink);
+            } else {
+                if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+                    return WalkState::Continue;
+                }
+                let _ = implicit.search_path(&matcher, entry.path(), &mut sink);
+            }
             if !sink.lines.is_empty() {
                 let mut found = found
                     .lock()
@@ -353,6 +352,24 @@ pub fn search(
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, stop.load(Ordering::Relaxed)))
+}
+
+/// Files up to this size that were named explicitly are searched whole, as ripgrep searches
+/// them memory-mapped (which also leaves NUL bytes in place instead of ending lines there).
+const EXPLICIT_WHOLE_FILE_LIMIT: u64 = 64 * 1024 * 1024;
+
+fn search_explicit(
+    searcher: &mut Searcher,
+    matcher: &RegexMatcher,
+    path: &Path,
+    sink: &mut Collect<'_>,
+) {
+    let small = std::fs::metadata(path).is_ok_and(|meta| meta.len() <= EXPLICIT_WHOLE_FILE_LIMIT);
+    if small && let Ok(bytes) = std::fs::read(path) {
+        let _ = searcher.search_slice(matcher, &bytes, sink);
+    } else {
+        let _ = searcher.search_path(matcher, path, sink);
+    }
 }
 
 fn searcher(binary: BinaryDetection) -> Searcher {

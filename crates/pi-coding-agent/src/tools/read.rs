@@ -348,7 +348,11 @@ impl Selection {
             result.first_line_exceeds_limit = true;
             return result;
         }
-        let (kept, kept_bytes, by) = keep_head(self.kept.iter().map(String::as_str), limits);
+        let (kept, kept_bytes, mut by) = keep_head(self.kept.iter().map(String::as_str), limits);
+        // Lines past the kept ones were not stored because they did not fit the bytes.
+        if kept.len() < limits.max_lines && kept.len() < self.count {
+            by = TruncatedBy::Bytes;
+        }
         result.content = kept.join("\n");
         result.truncated_by = Some(by);
         result.output_lines = kept.len();

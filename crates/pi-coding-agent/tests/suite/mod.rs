@@ -1,0 +1,2 @@
+mod tools_parity;
+mod tools_support;
