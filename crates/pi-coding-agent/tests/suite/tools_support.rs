@@ -2,7 +2,7 @@
 //! the result or the error text.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use pi_agent_core::{AgentTool, AgentToolResult, ToolCallInput, ToolProgress};
 use pi_ai::{CancellationToken, InputContent};
@@ -107,14 +107,4 @@ pub fn text(result: &AgentToolResult) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Progress updates, recorded.
-#[derive(Clone, Default)]
-pub struct Updates(pub Arc<Mutex<Vec<AgentToolResult>>>);
-
-impl Updates {
-    pub fn all(&self) -> Vec<AgentToolResult> {
-        self.0.lock().unwrap().clone()
-    }
 }
