@@ -39,7 +39,7 @@ const EXIT_IDLE_GRACE: Duration = Duration::from_millis(100);
 pub type SessionEnvFn = Arc<dyn Fn() -> SessionEnv + Send + Sync>;
 
 /// Settings of the `bash` tool.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct BashOptions {
     /// The shell to use (`shellPath` setting); it must exist.
     pub shell_path: Option<PathBuf>,
@@ -47,8 +47,23 @@ pub struct BashOptions {
     pub command_prefix: Option<String>,
     /// pi's managed tools directory (`<agentDir>/bin`), put first on `PATH`.
     pub bin_dir: Option<PathBuf>,
-    /// The `PI_*` session variables; without it they are removed from the environment.
+    /// Whether commands see the `PI_*` session variables (on by default; inherited ones
+    /// are removed either way).
+    pub expose_session_environment: bool,
+    /// The current session's variables.
     pub session_env: Option<SessionEnvFn>,
+}
+
+impl Default for BashOptions {
+    fn default() -> Self {
+        BashOptions {
+            shell_path: None,
+            command_prefix: None,
+            bin_dir: None,
+            expose_session_environment: true,
+            session_env: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for BashOptions {
@@ -57,6 +72,10 @@ impl std::fmt::Debug for BashOptions {
             .field("shell_path", &self.shell_path)
             .field("command_prefix", &self.command_prefix)
             .field("bin_dir", &self.bin_dir)
+            .field(
+                "expose_session_environment",
+                &self.expose_session_environment,
+            )
             .finish_non_exhaustive()
     }
 }
@@ -146,7 +165,12 @@ impl BashTool {
             Some(prefix) if !prefix.is_empty() => format!("{prefix}\n{command}"),
             _ => command.to_string(),
         };
-        let session = self.options.session_env.as_ref().map(|current| current());
+        let session = self
+            .options
+            .session_env
+            .as_ref()
+            .filter(|_| self.options.expose_session_environment)
+            .map(|current| current());
         let env = shell_env(self.options.bin_dir.as_deref(), session.as_ref());
         let mut stream = Streamer::new(progress.clone());
         progress.update(AgentToolResult::default());

@@ -9,7 +9,7 @@ use pi_ai::{ConstrainedSampling, Strictness};
 use serde_json::{Map, Value, json};
 
 use super::args::required_str;
-use super::edit_diff::{generate_diff_string, generate_unified_patch};
+use super::edit_diff::{EditDiff, generate_diff_string, generate_unified_patch};
 use super::edit_match::{
     Edit, apply_edits, detect_line_ending, normalize_to_lf, restore_line_endings,
 };
@@ -173,6 +173,35 @@ impl AgentTool for EditTool {
             Ok(result)
         })
     }
+}
+
+/// The diff an edit would make, without making it (for previews): the same matching and
+/// errors as the tool, except that the file only has to be readable.
+pub fn compute_edits_diff(
+    path: &str,
+    edits: &[Edit],
+    cwd: &std::path::Path,
+) -> Result<EditDiff, ToolFailure> {
+    let absolute = resolve_to_cwd(path, cwd);
+    if let Err(errno) = rustix::fs::access(&absolute, rustix::fs::Access::READ_OK) {
+        let err = std::io::Error::from(errno);
+        let detail = error_code(&err).map_or_else(
+            || format!("Error: {err}"),
+            |code| format!("Error code: {code}"),
+        );
+        return Err(ToolFailure(format!(
+            "Could not edit file: {path}. {detail}."
+        )));
+    }
+    let bytes = std::fs::read(&absolute).map_err(|err| node_error(&err, "read", None))?;
+    let raw = String::from_utf8_lossy(&bytes);
+    let content = raw.strip_prefix('\u{FEFF}').unwrap_or(&raw);
+    let applied = apply_edits(&normalize_to_lf(content), edits, path)?;
+    Ok(generate_diff_string(
+        &applied.base_content,
+        &applied.new_content,
+        DIFF_CONTEXT,
+    ))
 }
 
 fn edit_file(

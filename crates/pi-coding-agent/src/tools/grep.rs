@@ -143,7 +143,7 @@ fn grep(
     let is_directory = std::fs::metadata(&request.search_path)
         .map_err(|_| ToolFailure(format!("Path not found: {}", request.search_path.display())))?
         .is_dir();
-    let (files, limit_reached) = search(request, cancel)?;
+    let (files, limit_reached) = grep_search(request, cancel)?;
     if cancel.is_cancelled() {
         return Err(aborted());
     }
@@ -270,7 +270,7 @@ fn matcher(request: &GrepRequest) -> Result<RegexMatcher, ToolFailure> {
 /// Searches as `rg --hidden` does: ignore files honoured (`.gitignore` inside git
 /// repositories), binary files skipped unless named explicitly. Files come back sorted
 /// by path; the flag says whether the match limit stopped the search.
-pub fn search(
+pub fn grep_search(
     request: &GrepRequest,
     cancel: &CancellationToken,
 ) -> Result<(Vec<FileMatches>, bool), ToolFailure> {

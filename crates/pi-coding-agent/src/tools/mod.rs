@@ -31,7 +31,7 @@ use std::sync::Arc;
 use pi_agent_core::{AgentTool, AgentToolResult};
 
 pub use bash::{BashOptions, BashTool, SessionEnvFn};
-pub use edit::{EditTool, prepare_edit_arguments};
+pub use edit::{EditTool, compute_edits_diff, prepare_edit_arguments};
 pub use edit_diff::{DiffPart, EditDiff, diff_lines, generate_diff_string, generate_unified_patch};
 pub use edit_match::{
     AppliedEdits, Edit, FoundText, apply_edits, detect_line_ending, fuzzy_find_text,
@@ -41,7 +41,7 @@ pub use errors::ToolFailure;
 pub use file_write::{lock_file, write_atomic};
 pub use find::{FindRequest, FindTool, find_paths};
 pub use format::{js_number, to_fixed};
-pub use grep::{FileMatches, GrepRequest, GrepTool, search};
+pub use grep::{FileMatches, GrepRequest, GrepTool, grep_search};
 pub use image::{
     ProcessedImage, ResizeOptions, ResizedImage, detect_image_mime, process_image, resize_image,
 };
@@ -136,11 +136,11 @@ impl ToolName {
     }
 
     /// Its guidelines for the system prompt. `bash` has one only when the `PI_*` session
-    /// variables are exposed ([`BashOptions::session_env`]).
+    /// variables are exposed ([`BashOptions::expose_session_environment`]).
     pub fn prompt_guidelines(self, options: &ToolsOptions) -> &'static [&'static str] {
         match self {
             ToolName::Read => &["Use read to examine files instead of cat or sed."],
-            ToolName::Bash if options.bash.session_env.is_some() => &[
+            ToolName::Bash if options.bash.expose_session_environment => &[
                 "You can inspect PI_* environment variables for current model and session details.",
             ],
             ToolName::Edit => &[

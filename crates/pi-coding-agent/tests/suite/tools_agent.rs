@@ -81,7 +81,13 @@ fn prompt_metadata() {
         ToolName::Read.prompt_guidelines(&options),
         ["Use read to examine files instead of cat or sed."]
     );
-    assert!(ToolName::Bash.prompt_guidelines(&options).is_empty());
+    assert_eq!(
+        ToolName::Bash.prompt_guidelines(&options),
+        ["You can inspect PI_* environment variables for current model and session details."]
+    );
+    let mut hidden = ToolsOptions::default();
+    hidden.bash.expose_session_environment = false;
+    assert!(ToolName::Bash.prompt_guidelines(&hidden).is_empty());
     assert_eq!(ToolName::Edit.prompt_guidelines(&options).len(), 4);
     assert_eq!(
         ToolName::Grep.prompt_snippet(),

@@ -444,3 +444,19 @@ async fn running_commands_can_be_killed_at_exit() {
     killer.await.unwrap();
     assert_eq!(err, "(no output)\n\nCommand exited with code 137");
 }
+
+#[tokio::test]
+async fn session_variables_can_be_hidden() {
+    let ws = with_bash(BashOptions {
+        expose_session_environment: false,
+        session_env: Some(Arc::new(|| SessionEnv {
+            session_id: "session-1".into(),
+            ..SessionEnv::default()
+        })),
+        ..BashOptions::default()
+    });
+    let result = ws
+        .ok(Bash, json!({"command": "echo \"${PI_SESSION_ID-unset}\""}))
+        .await;
+    assert_eq!(text(&result), "unset\n");
+}

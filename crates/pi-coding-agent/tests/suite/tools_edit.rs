@@ -525,3 +525,36 @@ async fn write_errors() {
         format!("EEXIST: file already exists, mkdir '{}'", ws.abs("f.txt"))
     );
 }
+
+#[tokio::test]
+async fn diff_preview_without_writing() {
+    use pi_coding_agent::tools::{Edit as Replacement, compute_edits_diff};
+    let ws = Workspace::new();
+    ws.write("f.txt", "line one\nline two\nline three\n");
+    let edit = |old: &str, new: &str| {
+        vec![Replacement {
+            old_text: old.into(),
+            new_text: new.into(),
+        }]
+    };
+    let preview = compute_edits_diff("f.txt", &edit("line two", "LINE TWO"), ws.path()).unwrap();
+    assert_eq!(
+        preview.diff,
+        " 1 line one\n-2 line two\n+2 LINE TWO\n 3 line three"
+    );
+    assert_eq!(preview.first_changed_line, Some(2));
+    assert_eq!(ws.read("f.txt"), "line one\nline two\nline three\n");
+    let missing = ws.abs("missing-preview.txt");
+    assert_eq!(
+        compute_edits_diff(&missing, &edit("hello", "world"), ws.path())
+            .unwrap_err()
+            .to_string(),
+        format!("Could not edit file: {missing}. Error code: ENOENT.")
+    );
+    assert!(
+        compute_edits_diff("f.txt", &edit("does not exist", "x"), ws.path())
+            .unwrap_err()
+            .to_string()
+            .starts_with("Could not find the exact text in f.txt.")
+    );
+}

@@ -17,7 +17,7 @@ fn options(case: &Value) -> ToolsOptions {
             shell_path: bash["shellPath"].as_str().map(PathBuf::from),
             command_prefix: bash["commandPrefix"].as_str().map(str::to_string),
             bin_dir: agent_dir.map(|dir| dir.join("bin")),
-            session_env: None,
+            ..BashOptions::default()
         },
         ..ToolsOptions::default()
     }
