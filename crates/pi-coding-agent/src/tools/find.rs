@@ -178,13 +178,14 @@ pub fn find_paths(
     request: &FindRequest,
     cancel: &CancellationToken,
 ) -> Result<(Vec<(PathBuf, bool)>, bool), ToolFailure> {
-    let (regex, full_path) = compile(&request.pattern)?;
+    // fd checks the search path before the pattern.
     if !request.search_path.is_dir() {
         return Err(ToolFailure(format!(
             "[fd error]: Search path '{}' is not a directory.\n[fd error]: No valid search paths given.",
             request.search_path.display()
         )));
     }
+    let (regex, full_path) = compile(&request.pattern)?;
     let mut builder = WalkBuilder::new(&request.search_path);
     builder
         .hidden(false)

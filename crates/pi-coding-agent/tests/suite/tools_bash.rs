@@ -349,15 +349,19 @@ async fn already_cancelled_never_runs() {
     assert!(!ws.join("ran").exists());
 }
 
-/// Whether a process is gone (or a zombie waiting to be reaped).
+/// Whether a process is gone (or, on Linux, a zombie waiting to be reaped).
 fn is_dead(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Err(_) => true,
-        Ok(stat) => stat
-            .rsplit(')')
-            .next()
-            .is_some_and(|rest| rest.trim_start().starts_with('Z')),
+    let Some(pid) = rustix::process::Pid::from_raw(pid) else {
+        return true;
+    };
+    if rustix::process::test_kill_process(pid).is_err() {
+        return true;
     }
+    std::fs::read_to_string(format!("/proc/{}/stat", pid.as_raw_nonzero())).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z'))
+    })
 }
 
 async fn wait_until_dead(pid: i32) -> bool {
