@@ -7,3 +7,4 @@
 
 pub mod messages;
 pub mod session;
+pub mod tools;
