@@ -38,6 +38,5 @@ export PI_CODING_AGENT_DIR="$agent_dir"
 
 "$node" scripts/reference/tool-setup.mjs "$cases" "$work"
 PI_REF_DIR="$ref_dir" "$node" scripts/reference/tool-run.mjs "$work/plan-ref.json" "$work/results-ref.json"
-PI_TOOL_PARITY_PLAN="$work/plan-rs.json" PI_TOOL_PARITY_OUT="$work/results-rs.json" \
-  cargo test -q -p pi-coding-agent --test all -- --ignored --exact suite::tools_parity::tool_parity_runner >/dev/null
+cargo run -q -p pi-coding-agent --example tool_parity -- "$work/plan-rs.json" "$work/results-rs.json"
 "$node" scripts/reference/tool-compare.mjs "$cases" "$work/results-ref.json" "$work/results-rs.json"
