@@ -14,6 +14,7 @@ mod lines;
 mod listing;
 mod manager;
 mod migrate;
+mod open;
 mod paths;
 mod store;
 mod time;
@@ -29,6 +30,7 @@ pub use entry::{
 pub use index::ModelRef;
 pub use listing::{SessionInfo, list_all_sessions, list_sessions};
 pub use manager::{NewSessionOptions, SessionManager, SessionTree, TreeNode};
+pub use open::{OpenError, OpenedSession, SessionRequest, open_session};
 pub use paths::{
     SessionLocation, SessionTarget, assert_valid_session_id, find_most_recent_session,
     find_session_by_id, resolve_session_arg,

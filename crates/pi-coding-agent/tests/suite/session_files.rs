@@ -438,3 +438,138 @@ fn new_sessions_start_over_in_the_same_directory() {
     assert_eq!(lines[0]["parentSession"], first.to_string_lossy().as_ref());
     assert_eq!(lines.len(), 3);
 }
+
+#[test]
+fn the_command_line_picks_the_session_as_pi_picks_it() {
+    use pi_coding_agent::session::{OpenError, SessionRequest, open_session};
+    let scratch = Scratch::new();
+    let cwd = scratch.cwd();
+    let location = scratch.location();
+    let never = |_: &str| -> bool { panic!("no question expected") };
+
+    let opened = open_session(
+        SessionRequest::InMemory { id: None },
+        &cwd,
+        &location,
+        never,
+    )
+    .unwrap();
+    assert!(!opened.session.is_persisted());
+
+    let opened = open_session(
+        SessionRequest::New {
+            id: Some("chosen".into()),
+        },
+        &cwd,
+        &location,
+        never,
+    )
+    .unwrap();
+    assert_eq!(
+        opened.warning.as_deref(),
+        Some(
+            "Warning: No project session found with id 'chosen'; creating a new session with that id."
+        )
+    );
+    let mut session = opened.session;
+    session.append_message(&user("q")).unwrap();
+    session.append_message(&assistant("a")).unwrap();
+    drop(session);
+    // The same id again opens that session.
+    let opened = open_session(
+        SessionRequest::New {
+            id: Some("chosen".into()),
+        },
+        &cwd,
+        &location,
+        never,
+    )
+    .unwrap();
+    assert_eq!(
+        (opened.session.entry_count(), opened.warning.as_deref()),
+        (2, None)
+    );
+    drop(opened);
+
+    let err = open_session(
+        SessionRequest::Session("nothing".into()),
+        &cwd,
+        &location,
+        never,
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "No session found matching 'nothing'");
+    let fork = SessionRequest::Fork {
+        source: "chosen".into(),
+        id: Some("chosen".into()),
+    };
+    let err = open_session(fork, &cwd, &location, never).unwrap_err();
+    assert_eq!(err.to_string(), "Session already exists with id 'chosen'");
+
+    // Another project's session: forked here only if the user agrees.
+    let other = scratch.path().join("other");
+    let mut theirs = SessionManager::create(
+        &other,
+        &location,
+        NewSessionOptions {
+            id: Some("theirs-1".into()),
+            parent_session: None,
+        },
+    )
+    .unwrap();
+    theirs.append_message(&user("q")).unwrap();
+    theirs.append_message(&assistant("a")).unwrap();
+    drop(theirs);
+    let asked = std::cell::RefCell::new(None);
+    let err = open_session(
+        SessionRequest::Session("theirs".into()),
+        &cwd,
+        &location,
+        |dir: &str| {
+            *asked.borrow_mut() = Some(dir.to_string());
+            false
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, OpenError::Declined));
+    assert_eq!(asked.borrow().as_deref(), Some(other.to_str().unwrap()));
+    let opened = open_session(
+        SessionRequest::Session("theirs".into()),
+        &cwd,
+        &location,
+        |_: &str| true,
+    )
+    .unwrap();
+    assert_eq!(opened.session.cwd(), cwd);
+    assert_eq!(opened.session.entry_count(), 2);
+    assert_ne!(opened.session.session_id(), "theirs-1");
+}
+
+#[test]
+fn lines_javascript_can_write_and_rust_strings_cannot_hold_still_load() {
+    let scratch = Scratch::new();
+    let cwd = scratch.cwd();
+    let file = scratch.path().join("odd.jsonl");
+    let mut bytes = format!("{}\n", header_line("s3", &cwd)).into_bytes();
+    // A lone surrogate escape, then a raw byte that is not UTF-8.
+    bytes.extend_from_slice(
+        br#"{"type":"message","id":"aaaaaaaa","parentId":null,"timestamp":"t","message":{"role":"user","content":"half \ud83d an emoji","timestamp":1}}"#,
+    );
+    bytes.push(b'\n');
+    bytes.extend_from_slice(b"{\"type\":\"message\",\"id\":\"bbbbbbbb\",\"parentId\":\"aaaaaaaa\",\"timestamp\":\"t\",\"message\":{\"role\":\"user\",\"content\":\"bad \xff byte\",\"timestamp\":2}}\n");
+    std::fs::write(&file, &bytes).unwrap();
+    let session = SessionManager::open(&file, None, None).unwrap();
+    let texts: Vec<String> = session
+        .build_session_context()
+        .unwrap()
+        .messages
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(texts, ["half  an emoji", "bad \u{fffd} byte"]);
+    let listed = pi_coding_agent::session::list_all_sessions(
+        &SessionLocation::new("/nonexistent").with_session_dir(scratch.path()),
+        None,
+    );
+    assert_eq!(listed[0].first_message, "half  an emoji");
+}
