@@ -425,3 +425,50 @@ fn usage_of_tools_and_summaries_survives_a_reload() {
     let value = serde_json::to_value(tool.unwrap().message().unwrap()).unwrap();
     assert_eq!(value["usage"], serde_json::to_value(usage()).unwrap());
 }
+
+#[test]
+fn custom_entries_join_the_tree_but_not_the_context() {
+    let mut session = memory();
+    let message = session.append_message(&user("hello")).unwrap();
+    let custom = session
+        .append_custom_entry("my_data", Some(json!({"foo": "bar"})))
+        .unwrap();
+    let answer = session.append_message(&assistant("hi")).unwrap();
+    let path = session.branch_entries(None).unwrap();
+    assert_eq!(ids(&path), [message.as_str(), custom.as_str(), answer.as_str()]);
+    assert_eq!(path[1].parent_id.as_deref(), Some(message.as_str()));
+    assert_eq!(session.build_session_context().unwrap().messages.len(), 2);
+}
+
+#[test]
+fn unknown_entries_and_fields_survive_a_branched_copy() {
+    let scratch = Scratch::new();
+    let file = scratch.path().join("future.jsonl");
+    let lines = [
+        json!({"type": "session", "version": 3, "id": "s", "timestamp": "2026-01-01T00:00:00.000Z",
+               "cwd": scratch.cwd(), "origin": "a future pi"}),
+        json!({"type": "message", "id": "a1", "parentId": null, "timestamp": "2026-01-01T00:00:01.000Z",
+               "message": {"role": "user", "content": "q", "timestamp": 1, "mood": "curious"},
+               "tags": ["x"]}),
+        json!({"type": "hologram", "id": "a2", "parentId": "a1", "timestamp": "2026-01-01T00:00:02.000Z",
+               "payload": {"depth": 3}}),
+        json!({"type": "message", "id": "a3", "parentId": "a2", "timestamp": "2026-01-01T00:00:03.000Z",
+               "message": {"role": "assistant", "content": [{"type": "text", "text": "a"}],
+                           "api": "x", "provider": "p", "model": "m",
+                           "usage": {"input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0,
+                                     "totalTokens": 0, "cost": {"input": 0, "output": 0,
+                                     "cacheRead": 0, "cacheWrite": 0, "total": 0}},
+                           "stopReason": "stop", "timestamp": 3}}),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&file, &text).unwrap();
+    let mut session = SessionManager::open(&file, None, None).unwrap();
+    let copy = session.create_branched_session("a3").unwrap().unwrap();
+    let copied = json_lines(&copy);
+    assert_eq!(copied[1], lines[1]);
+    assert_eq!(copied[2], lines[2]);
+    assert_eq!(copied[3], lines[3]);
+    let unknown = session.entry("a2").unwrap().unwrap();
+    assert!(matches!(&unknown.kind, EntryKind::Unknown { entry_type } if entry_type == "hologram"));
+    assert_eq!(unknown.extra["payload"], json!({"depth": 3}));
+}
