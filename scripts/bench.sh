@@ -61,3 +61,11 @@ printf 'list 1000 sessions (1 GB)        %8s ms wall  %6s MB peak RSS   (target:
 # Appending one entry, to a 1 MB and to a 100 MB session (criterion): the same cost.
 cargo bench -q -p pi-coding-agent --bench session -- --noplot session_append 2>/dev/null |
   awk '/^session_append\// { name = $1 } /time:/ && name { printf "%-36s %s %s   (target: O(1), equal for both sizes)\n", name, $4, $5; name = "" }'
+
+# grep and find on a generated tree, against rg and fd when installed (criterion).
+cargo bench -q -p pi-coding-agent --bench search -- --noplot 2>/dev/null |
+  awk '/^(grep|find)\// { name = $1 } /time:/ && name { printf "%-36s %s %s   (target: within 1.5x of rg/fd)\n", name, $4, $5; name = "" }'
+
+# The terminal UI: one keystroke and one changed line under 10,000 lines of history.
+cargo bench -q -p pi-tui --bench editor --bench render -- --noplot 'keystroke/10000|one_line_changed/10000' 2>/dev/null |
+  awk '/^(keystroke|render)\// { name = $1 } /time:/ && name { printf "%-36s %s %s   (target: < 1 ms)\n", name, $4, $5; name = "" }'
