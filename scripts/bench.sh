@@ -30,6 +30,18 @@ peak_rss_mb() {
   fi
 }
 
+# Criterion's estimate for each benchmark whose name matches $1, from its "time:" (or with
+# $3 = thrpt, "thrpt:") line, with the target text $2.
+criterion_figures() {
+  awk -v pattern="$1" -v target="$2" -v kind="${3:-time}" '
+    $1 ~ pattern { name = $1 }
+    index($0, kind ":") && name && match($0, /\[[^]]*\]/) {
+      split(substr($0, RSTART + 1, RLENGTH - 2), t, " ")
+      printf "%-36s %10s %-6s  (target: %s)\n", name, t[3], t[4], target
+      name = ""
+    }'
+}
+
 for flag in --version --help; do
   printf 'pi %-9s  %8s ms wall  %6s MB peak RSS   (target: < 5 ms, < 10 MB)\n' \
     "$flag" "$(wall_ms "$pi" "$flag")" "$(peak_rss_mb "$pi" "$flag")"
@@ -37,7 +49,7 @@ done
 
 # Stream parsing through loopback HTTP, SSE, JSON and events (criterion).
 cargo bench -q -p pi-ai --bench stream_parse -- --noplot 2>/dev/null |
-  awk '/^stream_parse\// { name = $1 } /thrpt:/ && name { printf "%-36s %s %s   (target: >= 100 MB/s)\n", name, $4, $5; name = "" }'
+  criterion_figures '^stream_parse/' '>= 100 MB/s' thrpt
 
 # Sessions: open a 100 MB session and continue it (one appended entry), with its history
 # behind a compaction and without; list 1,000 sessions of 1 MB. Data is generated once.
@@ -60,12 +72,12 @@ printf 'list 1000 sessions (1 GB)        %8s ms wall  %6s MB peak RSS   (target:
 
 # Appending one entry, to a 1 MB and to a 100 MB session (criterion): the same cost.
 cargo bench -q -p pi-coding-agent --bench session -- --noplot session_append 2>/dev/null |
-  awk '/^session_append\// { name = $1 } /time:/ && name { printf "%-36s %s %s   (target: O(1), equal for both sizes)\n", name, $4, $5; name = "" }'
+  criterion_figures '^session_append/' 'O(1), equal for both sizes'
 
 # grep and find on a generated tree, against rg and fd when installed (criterion).
 cargo bench -q -p pi-coding-agent --bench search -- --noplot 2>/dev/null |
-  awk '/^(grep|find)\// { name = $1 } /time:/ && name { printf "%-36s %s %s   (target: within 1.5x of rg/fd)\n", name, $4, $5; name = "" }'
+  criterion_figures '^(grep|find)/' 'within 1.5x of rg/fd'
 
 # The terminal UI: one keystroke and one changed line under 10,000 lines of history.
 cargo bench -q -p pi-tui --bench editor --bench render -- --noplot 'keystroke/10000|one_line_changed/10000' 2>/dev/null |
-  awk '/^(keystroke|render)\// { name = $1 } /time:/ && name { printf "%-36s %s %s   (target: < 1 ms)\n", name, $4, $5; name = "" }'
+  criterion_figures '^(keystroke|render)/' '< 1 ms'
