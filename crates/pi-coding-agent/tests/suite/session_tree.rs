@@ -435,7 +435,10 @@ fn custom_entries_join_the_tree_but_not_the_context() {
         .unwrap();
     let answer = session.append_message(&assistant("hi")).unwrap();
     let path = session.branch_entries(None).unwrap();
-    assert_eq!(ids(&path), [message.as_str(), custom.as_str(), answer.as_str()]);
+    assert_eq!(
+        ids(&path),
+        [message.as_str(), custom.as_str(), answer.as_str()]
+    );
     assert_eq!(path[1].parent_id.as_deref(), Some(message.as_str()));
     assert_eq!(session.build_session_context().unwrap().messages.len(), 2);
 }
