@@ -13,12 +13,11 @@ use pi_ai::CancellationToken;
 use regex::bytes::{Regex, RegexBuilder};
 use serde_json::{Map, Value, json};
 
-use super::args::{optional_f64, optional_str, required_str};
+use super::args::{optional_f64, required_str};
 use super::errors::{ToolFailure, aborted};
 use super::format::{js_json_number, js_number};
-use super::path::resolve_to_cwd;
 use super::truncate::{DEFAULT_MAX_BYTES, Limits, format_size, truncate_head};
-use super::{run_blocking, search_threads, text_result};
+use super::{run_abortable, search_path, search_threads, text_result};
 
 const DESCRIPTION: &str = "Search for files by glob pattern. Returns matching file paths relative to the search directory. Respects .gitignore. Output is truncated to 1000 results or 50KB (whichever is hit first).";
 const DEFAULT_LIMIT: f64 = 1000.0;
@@ -67,17 +66,13 @@ impl AgentTool for FindTool {
                 return Err(aborted().into());
             }
             let pattern = required_str(&input.args, "pattern")?.to_string();
-            let path = optional_str(&input.args, "path")
-                .filter(|path| !path.is_empty())
-                .unwrap_or(".");
-            let search_path = resolve_to_cwd(path, &self.cwd);
+            let search_path = search_path(&input.args, &self.cwd);
             let limit = optional_f64(&input.args, "limit").unwrap_or(DEFAULT_LIMIT);
             let cancel = input.cancel.clone();
-            let work = run_blocking(move || find(&pattern, &search_path, limit, &cancel));
-            tokio::select! {
-                result = work => Ok(result?),
-                () = input.cancel.cancelled() => Err(aborted().into()),
-            }
+            run_abortable(&input.cancel, move || {
+                find(&pattern, &search_path, limit, &cancel)
+            })
+            .await
         })
     }
 }

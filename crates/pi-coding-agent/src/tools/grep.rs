@@ -16,11 +16,10 @@ use serde_json::{Map, Value, json};
 use super::args::{optional_bool, optional_f64, optional_str, required_str};
 use super::errors::{ToolFailure, aborted};
 use super::format::{js_json_number, js_number};
-use super::path::resolve_to_cwd;
 use super::truncate::{
     DEFAULT_MAX_BYTES, GREP_MAX_LINE_LENGTH, Limits, format_size, truncate_head, truncate_line,
 };
-use super::{run_blocking, search_threads, text_result};
+use super::{run_abortable, search_path, search_threads, text_result};
 
 const DESCRIPTION: &str = "Search file contents for a pattern. Returns matching lines with file paths and line numbers. Respects .gitignore. Output is truncated to 100 matches or 50KB (whichever is hit first). Long lines are truncated to 500 chars.";
 const DEFAULT_LIMIT: f64 = 100.0;
@@ -102,10 +101,7 @@ impl AgentTool for GrepTool {
             }
             let args = &input.args;
             let pattern = required_str(args, "pattern")?.to_string();
-            let path = optional_str(args, "path")
-                .filter(|path| !path.is_empty())
-                .unwrap_or(".");
-            let search_path = resolve_to_cwd(path, &self.cwd);
+            let search_path = search_path(args, &self.cwd);
             let context = optional_f64(args, "context")
                 .filter(|context| *context > 0.0)
                 .unwrap_or(0.0)
@@ -125,11 +121,10 @@ impl AgentTool for GrepTool {
                 limit: limit.ceil() as usize,
             };
             let cancel = input.cancel.clone();
-            let work = run_blocking(move || grep(&request, context, limit, &cancel));
-            tokio::select! {
-                result = work => Ok(result?),
-                () = input.cancel.cancelled() => Err(aborted().into()),
-            }
+            run_abortable(&input.cancel, move || {
+                grep(&request, context, limit, &cancel)
+            })
+            .await
         })
     }
 }

@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 use pi_agent_core::{AgentTool, AgentToolResult, BoxFuture, ToolCallInput, ToolError};
 use serde_json::{Map, Value, json};
 
-use super::args::{optional_f64, optional_str};
+use super::args::optional_f64;
 use super::errors::{ToolFailure, aborted, node_error};
 use super::format::{js_json_number, js_number};
-use super::path::resolve_to_cwd;
 use super::truncate::{DEFAULT_MAX_BYTES, Limits, format_size, truncate_head};
-use super::{run_blocking, text_result};
+use super::{run_abortable, search_path, text_result};
 
 const DESCRIPTION: &str = "List directory contents. Returns entries sorted alphabetically, with '/' suffix for directories. Includes dotfiles. Output is truncated to 500 entries or 50KB (whichever is hit first).";
 const DEFAULT_LIMIT: f64 = 500.0;
@@ -57,15 +56,9 @@ impl AgentTool for LsTool {
             if input.cancel.is_cancelled() {
                 return Err(aborted().into());
             }
-            let path = optional_str(&input.args, "path")
-                .filter(|path| !path.is_empty())
-                .unwrap_or(".");
-            let dir = resolve_to_cwd(path, &self.cwd);
+            let dir = search_path(&input.args, &self.cwd);
             let limit = optional_f64(&input.args, "limit").unwrap_or(DEFAULT_LIMIT);
-            tokio::select! {
-                result = run_blocking(move || list(&dir, limit)) => Ok(result?),
-                () = input.cancel.cancelled() => Err(aborted().into()),
-            }
+            run_abortable(&input.cancel, move || list(&dir, limit)).await
         })
     }
 }

@@ -283,6 +283,30 @@ fn search_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get().min(12))
 }
 
+/// Runs blocking file work off the async threads, answering an abort at once (the work
+/// sees `cancel` too and stops at its next check).
+async fn run_abortable<T, F>(
+    cancel: &pi_ai::CancellationToken,
+    work: F,
+) -> Result<T, pi_agent_core::ToolError>
+where
+    F: FnOnce() -> Result<T, ToolFailure> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::select! {
+        result = run_blocking(work) => Ok(result?),
+        () = cancel.cancelled() => Err(errors::aborted().into()),
+    }
+}
+
+/// The directory a search tool works in: its `path` argument (empty or absent: the cwd).
+fn search_path(args: &serde_json::Value, cwd: &std::path::Path) -> std::path::PathBuf {
+    let path = args::optional_str(args, "path")
+        .filter(|path| !path.is_empty())
+        .unwrap_or(".");
+    path::resolve_to_cwd(path, cwd)
+}
+
 /// Runs blocking file work off the async threads.
 async fn run_blocking<T, F>(work: F) -> Result<T, ToolFailure>
 where

@@ -21,7 +21,7 @@ use super::image::{
 use super::path::resolve_read_path;
 use super::truncate::{DEFAULT_MAX_BYTES, Limits, TruncatedBy, Truncation, format_size, keep_head};
 use super::utf8::Utf8Stream;
-use super::{run_blocking, text_result};
+use super::{run_abortable, text_result};
 
 const DESCRIPTION: &str = "Read the contents of a file. Supports text files and images (jpg, png, gif, webp, bmp). Images are sent as attachments. For text files, output is truncated to 2000 lines or 50KB (whichever is hit first). Use offset/limit for large files. When you need the full file, continue with offset until complete.";
 
@@ -133,11 +133,10 @@ impl AgentTool for ReadTool {
             let options = self.options.clone();
             let cancel = input.cancel.clone();
             // Reading is blocking work; an abort answers at once, as pi's does.
-            let work = run_blocking(move || read(&cwd, &path, offset, limit, &options, &cancel));
-            tokio::select! {
-                result = work => Ok(result?),
-                () = input.cancel.cancelled() => Err(aborted().into()),
-            }
+            run_abortable(&input.cancel, move || {
+                read(&cwd, &path, offset, limit, &options, &cancel)
+            })
+            .await
         })
     }
 }
