@@ -164,10 +164,21 @@ fn line_len(line: &[u8]) -> Result<u32, SessionError> {
 }
 
 /// Takes the exclusive lock that keeps two pi processes from writing one session.
+///
+/// A lock can outlive its holder by a moment: a process being spawned (a tool's command)
+/// shares the holder's open files until it starts its program. So a held lock is tried again
+/// for a short while before it counts as another pi's.
 fn lock(file: &File, path: &Path) -> Result<(), SessionError> {
-    match file.try_lock() {
-        Ok(()) => Ok(()),
-        Err(TryLockError::WouldBlock) => Err(SessionError::Locked(path.to_path_buf())),
-        Err(TryLockError::Error(err)) => Err(SessionError::io(path, err)),
+    const ATTEMPTS: u32 = 20;
+    for attempt in 1..=ATTEMPTS {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(TryLockError::WouldBlock) if attempt < ATTEMPTS => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(TryLockError::WouldBlock) => break,
+            Err(TryLockError::Error(err)) => return Err(SessionError::io(path, err)),
+        }
     }
+    Err(SessionError::Locked(path.to_path_buf()))
 }
