@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::entry::{EntryKind, SessionEntry};
-use super::lines::{MaybeObject, MaybeStr, parse_lossy};
+use super::lines::{MaybeObject, MaybeStr, clean_json};
 use super::store::Span;
 
 /// A model as `{provider, modelId}`.
@@ -167,8 +167,7 @@ pub(crate) fn skim(bytes: &[u8], span: Span) -> Option<Indexed> {
 }
 
 fn skim_value(bytes: &[u8], span: Span) -> Option<Indexed> {
-    let value: serde_json::Value = parse_lossy(bytes)?;
-    let text = serde_json::to_string(&value).ok()?;
+    let text = clean_json(bytes)?;
     let probe: Probe = serde_json::from_str(&text).ok()?;
     indexed(&probe, span)
 }

@@ -83,6 +83,13 @@ pub(crate) fn parse_lossy<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     pi_ai::lossy_json::from_str(&text).ok()
 }
 
+/// A line that plain parsing rejected (invalid UTF-8, lone surrogates), decoded forgivingly
+/// and written out again as clean JSON text for a borrowing parser to skim.
+pub(crate) fn clean_json(bytes: &[u8]) -> Option<String> {
+    let value: Value = parse_lossy(bytes)?;
+    serde_json::to_string(&value).ok()
+}
+
 /// Whether a line holds anything but whitespace.
 pub(crate) fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)

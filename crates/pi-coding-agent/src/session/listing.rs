@@ -13,7 +13,7 @@ use std::time::UNIX_EPOCH;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::lines::{MaybeNumber, MaybeObject, MaybeStr, parse_lossy};
+use super::lines::{MaybeNumber, MaybeObject, MaybeStr, clean_json};
 use super::paths::{SessionLocation, resolve_path};
 use super::time::parse_iso_ms;
 
@@ -471,9 +471,7 @@ fn skim_slice(bytes: &[u8], summary: &mut Summary) -> Step {
     match serde_json::from_slice::<Probe>(bytes) {
         Ok(probe) => summary.add(probe),
         // Invalid UTF-8 or lone surrogates: decode forgivingly, then skim the clean text.
-        Err(_) => match parse_lossy::<serde_json::Value>(bytes)
-            .and_then(|value| serde_json::to_string(&value).ok())
-        {
+        Err(_) => match clean_json(bytes) {
             Some(clean) => match serde_json::from_str::<Probe>(&clean) {
                 Ok(probe) => summary.add(probe),
                 Err(_) => Step::Continue,

@@ -125,19 +125,16 @@ impl SessionManager {
     ) -> Result<Self, SessionError> {
         let process_cwd = std::env::current_dir().unwrap_or_default();
         let path = resolve_path(path, &process_cwd);
-        let cwd = match cwd_override {
-            Some(cwd) => cwd.to_path_buf(),
-            None => paths::read_header(&path)
-                .map(|header| header.cwd)
-                .filter(|cwd| !cwd.is_empty())
-                .map_or(process_cwd, PathBuf::from),
-        };
         let dir = match session_dir {
             Some(dir) => dir.to_path_buf(),
             None => path.parent().map(Path::to_path_buf).unwrap_or_default(),
         };
-        let mut manager = Self::empty(&cwd, dir, true);
+        let mut manager = Self::empty(cwd_override.unwrap_or(&process_cwd), dir, true);
         manager.set_session_file(&path)?;
+        // The header read while loading names the session's directory.
+        if cwd_override.is_none() && !manager.header.cwd.is_empty() {
+            manager.cwd = PathBuf::from(&manager.header.cwd);
+        }
         Ok(manager)
     }
 
