@@ -43,21 +43,6 @@ pub struct ProjectedEntry {
     pub messages: Vec<AgentMessage>,
 }
 
-impl SessionProjection {
-    /// The projection as a context.
-    pub fn into_context(self) -> SessionContext {
-        SessionContext {
-            messages: self
-                .entries
-                .into_iter()
-                .flat_map(|entry| entry.messages)
-                .collect(),
-            thinking_level: self.thinking_level,
-            model: self.model,
-        }
-    }
-}
-
 /// The thinking level and model chosen along `path` (from the index alone: no entry is read).
 pub(crate) fn path_settings(index: &Index, path: &[usize]) -> (String, Option<ModelRef>) {
     let mut thinking_level = "off".to_string();

@@ -9,7 +9,7 @@ use pi_ai::{SystemMessage, Usage};
 use serde_json::Value;
 
 use super::SessionError;
-use super::context::{self, ProjectedEntry, SessionContext, SessionProjection};
+use super::context::{self, SessionContext, SessionProjection};
 use super::entry::{
     BranchSummaryEntry, CURRENT_SESSION_VERSION, CompactionEntry, CustomMessageEntry, EntryKind,
     SessionEntry, SessionHeader, UsageEntry,
@@ -106,9 +106,13 @@ impl SessionManager {
         let mut header = manager.header.clone();
         let mut lines = Vec::new();
         for entry in entries {
-            match SessionHeader::from_value(entry.clone()) {
-                Some(found) => header = found,
-                None => lines.push(json_line(&entry).into_bytes()),
+            match entry.get("type").and_then(Value::as_str) {
+                Some("session") => {
+                    if let Some(found) = SessionHeader::from_value(entry) {
+                        header = found;
+                    }
+                }
+                _ => lines.push(json_line(&entry).into_bytes()),
             }
         }
         manager.replace(header, None, lines, false)?;
@@ -625,11 +629,6 @@ impl SessionManager {
             thinking_level,
             model,
         })
-    }
-
-    /// The projected entries only (for renderers that show what the model sees).
-    pub fn projected_entries(&self) -> Result<Vec<ProjectedEntry>, SessionError> {
-        Ok(self.build_session_projection()?.entries)
     }
 
     fn path(&self) -> Vec<usize> {
