@@ -246,6 +246,13 @@ impl ThinkingLevel {
             ThinkingLevel::Max => "max",
         }
     }
+
+    /// The level pi calls `name`.
+    pub fn parse(name: &str) -> Option<ThinkingLevel> {
+        ThinkingLevel::ALL
+            .into_iter()
+            .find(|level| level.as_str() == name)
+    }
 }
 
 impl std::fmt::Display for ThinkingLevel {
