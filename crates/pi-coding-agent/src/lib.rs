@@ -5,7 +5,9 @@
 //! and `pi-tui`. Its parts live here so that they can be tested (and embedded) one by one.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod agent_session;
 pub mod cli;
 pub mod messages;
+pub mod modes;
 pub mod session;
 pub mod tools;

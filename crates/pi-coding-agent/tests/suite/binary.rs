@@ -1,0 +1,338 @@
+//! The `pi` binary end to end: print and JSON modes against each wire API, sessions on
+//! disk, files really changed by tools, retries, failures and configuration errors.
+
+use pi_ai::testing::{Fault, Turn};
+use serde_json::json;
+
+use super::binary_support::{APIS, Pi, entry_kinds, read_jsonl};
+
+fn model_arg(provider: &str, id: &str) -> String {
+    format!("{provider}/{id}")
+}
+
+#[test]
+fn hello_in_print_mode_for_every_api() {
+    for (api, provider) in APIS {
+        let pi = Pi::new();
+        pi.push(Turn::text("Hello from the test server!"));
+        let run = pi.run(&["--model", &model_arg(provider, "m"), "-p", "Say hello"], "");
+        assert_eq!(run.code, 0, "{api}: {}", run.stderr);
+        assert_eq!(run.stdout, "Hello from the test server!\n", "{api}");
+        let entries = pi.session_entries();
+        assert_eq!(
+            entry_kinds(&entries),
+            [
+                "session",
+                "model_change",
+                "thinking_level_change",
+                "message:system",
+                "message:user",
+                "message:assistant"
+            ],
+            "{api}"
+        );
+        assert_eq!(entries[1]["provider"], provider);
+        assert_eq!(entries[1]["modelId"], "m");
+        // A model without reasoning thinks at `off`.
+        assert_eq!(entries[2]["thinkingLevel"], "off");
+        assert_eq!(entries[4]["message"]["content"][0]["text"], "Say hello");
+        let system = &entries[3]["message"];
+        assert_eq!(system["content"], "");
+        assert!(system["sections"]["preamble"].is_string());
+        assert_eq!(system["toolsAdded"].as_array().map(Vec::len), Some(4));
+    }
+}
+
+#[test]
+fn a_five_tool_task_changes_real_files() {
+    for (api, provider) in APIS {
+        let pi = Pi::new();
+        pi.push(Turn::text("Let me look around.").with_tool_call("bash", json!({"command": "rm -f out.txt && ls"})));
+        pi.push(Turn::default().with_tool_call("read", json!({"path": "input.txt"})));
+        pi.push(Turn::default().with_tool_call("bash", json!({"command": "echo hi"})));
+        pi.push(Turn::default().with_tool_call(
+            "write",
+            json!({"path": "out.txt", "content": "hello from the test\n"}),
+        ));
+        pi.push(Turn::default().with_tool_call(
+            "edit",
+            json!({"path": "out.txt", "edits": [{"oldText": "hello", "newText": "goodbye"}]}),
+        ));
+        pi.push(Turn::text("Done."));
+        let run = pi.run(&["--model", &model_arg(provider, "m"), "--mode", "json", "go"], "");
+        assert_eq!(run.code, 0, "{api}: {}", run.stderr);
+        assert_eq!(
+            std::fs::read_to_string(pi.work.join("out.txt")).unwrap(),
+            "goodbye from the test\n",
+            "{api}"
+        );
+        let events = run.events();
+        assert_eq!(events[0]["type"], "session", "{api}");
+        let ends: Vec<_> = events
+            .iter()
+            .filter(|e| e["type"] == "tool_execution_end")
+            .map(|e| (e["toolName"].as_str().unwrap().to_string(), e["isError"].clone()))
+            .collect();
+        assert_eq!(
+            ends,
+            [
+                ("bash".to_string(), json!(false)),
+                ("read".to_string(), json!(false)),
+                ("bash".to_string(), json!(false)),
+                ("write".to_string(), json!(false)),
+                ("edit".to_string(), json!(false)),
+            ],
+            "{api}"
+        );
+        let types = run.event_types();
+        assert_eq!(types[types.len() - 2..], ["agent_end", "agent_settled"], "{api}");
+        let entries = pi.session_entries();
+        assert_eq!(
+            entries
+                .iter()
+                .filter(|e| e["message"]["role"] == "toolResult")
+                .count(),
+            5
+        );
+    }
+}
+
+#[test]
+fn json_mode_message_updates_carry_only_the_delta() {
+    let pi = Pi::new();
+    pi.push(Turn::text("abc def ghi"));
+    let run = pi.run(&["--model", "test-openai/m", "--mode", "json", "hi"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let updates: Vec<_> = run
+        .events()
+        .into_iter()
+        .filter(|e| e["type"] == "message_update")
+        .collect();
+    assert!(!updates.is_empty());
+    for update in &updates {
+        let keys: Vec<_> = update.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["type", "usage", "assistantMessageEvent"]);
+        assert!(update["assistantMessageEvent"].get("partial").is_none());
+    }
+    let types = run.event_types();
+    assert_eq!(
+        types[..7],
+        [
+            "session",
+            "agent_start",
+            "turn_start",
+            "message_start",
+            "message_end",
+            "message_start",
+            "message_end"
+        ]
+    );
+}
+
+#[test]
+fn thinking_is_streamed_and_stored() {
+    for (api, provider) in APIS {
+        let pi = Pi::new();
+        pi.push(Turn::text("The answer.").with_thinking("Let me think about it."));
+        let model = model_arg(provider, "r");
+        let run = pi.run(&["--model", &model, "--thinking", "high", "--mode", "json", "q"], "");
+        assert_eq!(run.code, 0, "{api}: {}", run.stderr);
+        let kinds: Vec<_> = run
+            .events()
+            .iter()
+            .filter(|e| e["type"] == "message_update")
+            .map(|e| e["assistantMessageEvent"]["type"].as_str().unwrap().to_string())
+            .collect();
+        assert!(kinds.contains(&"thinking_delta".to_string()), "{api}: {kinds:?}");
+        let entries = pi.session_entries();
+        assert_eq!(entries[2]["thinkingLevel"], "high", "{api}");
+        let assistant = entries.last().unwrap();
+        assert_eq!(assistant["message"]["content"][0]["type"], "thinking", "{api}");
+        assert_eq!(assistant["message"]["content"][0]["thinking"], "Let me think about it.");
+    }
+}
+
+#[test]
+fn a_429_is_retried_with_events() {
+    for (api, provider) in APIS {
+        let pi = Pi::new();
+        std::fs::write(
+            pi.agent.join("settings.json"),
+            r#"{"retry": {"baseDelayMs": 10}}"#,
+        )
+        .unwrap();
+        pi.push(Turn::fault(Fault::Http {
+            status: 429,
+            retry_after: None,
+            message: Some("Rate limit exceeded".into()),
+        }));
+        pi.push(Turn::text("Recovered."));
+        let run = pi.run(&["--model", &model_arg(provider, "m"), "--mode", "json", "hi"], "");
+        assert_eq!(run.code, 0, "{api}: {}", run.stderr);
+        let events = run.events();
+        let start = events.iter().find(|e| e["type"] == "auto_retry_start").unwrap();
+        assert_eq!(start["attempt"], 1, "{api}");
+        assert_eq!(start["maxAttempts"], 3);
+        assert_eq!(start["delayMs"], 10);
+        assert!(start["errorMessage"].as_str().unwrap().contains("429"), "{start}");
+        let end = events.iter().find(|e| e["type"] == "auto_retry_end").unwrap();
+        assert_eq!(end, &json!({"type": "auto_retry_end", "success": true, "attempt": 1}));
+        let agent_ends: Vec<_> = events
+            .iter()
+            .filter(|e| e["type"] == "agent_end")
+            .map(|e| e["willRetry"].clone())
+            .collect();
+        assert_eq!(agent_ends, [json!(true), json!(false)], "{api}");
+        // The failed attempt stays in the file, hidden from the model by a context edit.
+        let kinds = entry_kinds(&pi.session_entries());
+        assert_eq!(
+            kinds[3..],
+            [
+                "message:system",
+                "message:user",
+                "message:assistant",
+                "context_edit",
+                "message:assistant"
+            ],
+            "{api}"
+        );
+        // The retried request does not replay the failure.
+        let requests = pi.server.requests();
+        assert_eq!(requests.len(), 2);
+    }
+}
+
+#[test]
+fn a_cut_stream_fails_in_print_mode_and_the_session_stays_loadable() {
+    for (api, provider) in APIS {
+        let pi = Pi::new();
+        std::fs::write(
+            pi.agent.join("settings.json"),
+            r#"{"retry": {"enabled": false}}"#,
+        )
+        .unwrap();
+        pi.push(Turn::text("this answer will be cut short").with_fault(Fault::Cut { after_events: 3 }));
+        let run = pi.run(&["--model", &model_arg(provider, "m"), "-p", "hi"], "");
+        assert_eq!(run.code, 1, "{api}");
+        assert!(!run.stderr.is_empty(), "{api}");
+        assert!(run.stdout.is_empty(), "{api}: {}", run.stdout);
+        let entries = pi.session_entries();
+        assert_eq!(entries.last().unwrap()["message"]["stopReason"], "error", "{api}");
+        // And it continues.
+        pi.push(Turn::text("Second try."));
+        let run = pi.run(&["--model", &model_arg(provider, "m"), "-c", "-p", "again"], "");
+        assert_eq!(run.code, 0, "{api}: {}", run.stderr);
+        assert_eq!(run.stdout, "Second try.\n");
+    }
+}
+
+#[test]
+fn file_arguments_and_piped_stdin_form_the_first_prompt() {
+    let pi = Pi::new();
+    std::fs::write(pi.work.join("notes.md"), "remember this").unwrap();
+    pi.push(Turn::text("ok"));
+    let run = pi.run(&["--model", "test-openai/m", "@notes.md", "What is in it?"], "piped text\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let entries = pi.session_entries();
+    let user = entries
+        .iter()
+        .find(|e| e["message"]["role"] == "user")
+        .unwrap();
+    let notes = pi.work.join("notes.md").canonicalize().unwrap_or(pi.work.join("notes.md"));
+    let _ = notes;
+    let text = user["message"]["content"][0]["text"].as_str().unwrap();
+    assert!(text.starts_with("piped text<file name=\""), "{text}");
+    assert!(text.ends_with("notes.md\">\nremember this\n</file>\nWhat is in it?"), "{text}");
+    // The request carried it too.
+    let body = &pi.server.requests()[0].body;
+    assert!(body.to_string().contains("remember this"));
+}
+
+#[test]
+fn a_missing_file_argument_is_an_error() {
+    let pi = Pi::new();
+    let run = pi.run(&["--model", "test-openai/m", "-p", "@nope.md", "hi"], "");
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        format!("Error: File not found: {}\n", pi.work.join("nope.md").display())
+    );
+}
+
+#[test]
+fn continue_session_and_no_session() {
+    let pi = Pi::new();
+    pi.push(Turn::text("first answer"));
+    let run = pi.run(&["--model", "test-openai/m", "-p", "one"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first = pi.session_files();
+    assert_eq!(first.len(), 1);
+
+    // --continue appends to the same file and sends the history.
+    pi.push(Turn::text("second answer"));
+    let run = pi.run(&["-c", "-p", "two"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "second answer\n");
+    assert_eq!(pi.session_files(), first);
+    let body = pi.server.requests()[1].body.to_string();
+    assert!(body.contains("first answer"), "{body}");
+    let kinds = entry_kinds(&read_jsonl(&first[0]));
+    assert_eq!(kinds.iter().filter(|k| *k == "message:user").count(), 2);
+    // The model was restored from the session: no second model change.
+    assert_eq!(kinds.iter().filter(|k| *k == "model_change").count(), 1);
+
+    // --session by id prefix opens it too.
+    let id = read_jsonl(&first[0])[0]["id"].as_str().unwrap().to_string();
+    pi.push(Turn::text("third answer"));
+    let run = pi.run(&["--session", &id[..8], "-p", "three"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(pi.session_files(), first);
+
+    // --no-session writes nothing.
+    pi.push(Turn::text("ephemeral"));
+    let run = pi.run(&["--no-session", "--model", "test-openai/m", "-p", "four"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "ephemeral\n");
+    assert_eq!(pi.session_files(), first);
+}
+
+#[test]
+fn list_models_shows_configured_providers() {
+    let pi = Pi::new();
+    let run = pi.run(&["--list-models"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("provider"), "{}", run.stdout);
+    assert!(run.stdout.contains("test-openai"), "{}", run.stdout);
+    let run = pi.run(&["--list-models", "zzzz-nothing"], "");
+    assert_eq!(run.stdout, "No models matching \"zzzz-nothing\"\n");
+}
+
+#[test]
+fn a_bad_models_json_is_named() {
+    let pi = Pi::new();
+    std::fs::write(pi.agent.join("models.json"), "{\"providers\": {\"x\": {\"models\": 3}}}").unwrap();
+    let run = pi.run(&["--model", "test-openai/m", "-p", "hi"], "");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("models.json"), "{}", run.stderr);
+}
+
+#[test]
+fn no_model_and_missing_key_errors() {
+    let pi = Pi::new();
+    std::fs::remove_file(pi.agent.join("models.json")).unwrap();
+    let run = pi.run(&["-p", "hi"], "");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.starts_with("No models available."), "{}", run.stderr);
+
+    let mut models = pi.models_json();
+    models["providers"]["test-openai"]
+        .as_object_mut()
+        .unwrap()
+        .remove("apiKey");
+    models["providers"]["test-openai"]["apiKey"] = json!("$PI_TEST_UNSET_KEY");
+    pi.write_models(&models);
+    let run = pi.run(&["--model", "test-openai/m", "-p", "hi"], "");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("No API key found for test-openai."), "{}", run.stderr);
+}

@@ -1,0 +1,184 @@
+//! Runs the real `pi` binary in a throwaway home against the loopback provider server.
+
+use std::path::{Path, PathBuf};
+
+use pi_ai::testing::{TestServer, Turn};
+use serde_json::{Value, json};
+
+/// The wire APIs the binary is tested against, with the provider each is configured as.
+pub const APIS: [(&str, &str); 2] = [
+    ("anthropic-messages", "test-anthropic"),
+    ("openai-completions", "test-openai"),
+];
+
+/// A temp home with an agent dir, a work dir and a provider server.
+pub struct Pi {
+    _dir: tempfile::TempDir,
+    pub home: PathBuf,
+    pub agent: PathBuf,
+    pub work: PathBuf,
+    pub server: TestServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+/// What a run printed.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout's JSON lines.
+    pub fn events(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+            .collect()
+    }
+
+    /// The `type`s of stdout's JSON lines.
+    pub fn event_types(&self) -> Vec<String> {
+        self.events()
+            .iter()
+            .map(|event| event["type"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+}
+
+impl Pi {
+    pub fn new() -> Pi {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime.block_on(TestServer::start()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let agent = home.join(".pi/agent");
+        let work = dir.path().join("work");
+        std::fs::create_dir_all(&agent).unwrap();
+        std::fs::create_dir_all(&work).unwrap();
+        std::fs::write(work.join("input.txt"), "some input\n").unwrap();
+        let pi = Pi {
+            _dir: dir,
+            home,
+            agent,
+            work,
+            server,
+            _runtime: runtime,
+        };
+        pi.write_models(&pi.models_json());
+        pi
+    }
+
+    /// `models.json` with one provider per API, each serving models `m` and `r` (reasoning).
+    pub fn models_json(&self) -> Value {
+        let url = self.server.url();
+        let mut providers = serde_json::Map::new();
+        for (api, provider) in APIS {
+            let base_url = if api == "anthropic-messages" {
+                url.clone()
+            } else {
+                format!("{url}/v1")
+            };
+            providers.insert(
+                provider.to_string(),
+                json!({
+                    "baseUrl": base_url,
+                    "api": api,
+                    "apiKey": "test-key",
+                    "models": [{"id": "m"}, {"id": "r", "reasoning": true}],
+                }),
+            );
+        }
+        json!({ "providers": providers })
+    }
+
+    pub fn write_models(&self, models: &Value) {
+        std::fs::write(
+            self.agent.join("models.json"),
+            serde_json::to_string_pretty(models).unwrap(),
+        )
+        .unwrap();
+    }
+
+    pub fn push(&self, turn: Turn) {
+        self.server.push(turn);
+    }
+
+    /// The command, with a clean environment.
+    pub fn command(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pi"));
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("PI_CODING_AGENT_DIR", &self.agent)
+            .env("PI_OFFLINE", "1")
+            .current_dir(&self.work);
+        command
+    }
+
+    /// Runs `pi args...` with `stdin` and waits for it.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Run {
+        use std::io::Write;
+        let mut child = self
+            .command()
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.as_bytes()).unwrap();
+        drop(input);
+        let output = child.wait_with_output().unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// The session files written so far.
+    pub fn session_files(&self) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        let root = self.agent.join("sessions");
+        for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            for file in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+                files.push(file.path());
+            }
+        }
+        files.sort();
+        files
+    }
+
+    /// The entries of the only session file.
+    pub fn session_entries(&self) -> Vec<Value> {
+        let files = self.session_files();
+        assert_eq!(files.len(), 1, "{files:?}");
+        read_jsonl(&files[0])
+    }
+}
+
+pub fn read_jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+/// `(type, role)` of each entry, the role only for messages.
+pub fn entry_kinds(entries: &[Value]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|entry| match entry["message"]["role"].as_str() {
+            Some(role) => format!("message:{role}"),
+            None => entry["type"].as_str().unwrap_or_default().to_string(),
+        })
+        .collect()
+}
