@@ -50,6 +50,7 @@ pub mod lossy_json;
 mod message;
 mod model;
 mod options;
+mod overflow;
 mod partial;
 pub mod partial_json;
 mod providers;
@@ -92,6 +93,7 @@ pub use options::{
     ThinkingBudgets, ThinkingOptions, ToolChoice, adjust_max_tokens_for_thinking,
     clamp_max_tokens_to_context,
 };
+pub use overflow::{is_context_overflow, is_recoverable_length};
 pub use partial::PartialMessage;
 pub use providers::faux;
 pub use providers::{AnthropicMessages, OpenAiCompletions};
