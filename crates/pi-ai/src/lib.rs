@@ -37,6 +37,7 @@
 //! [`ApiRegistry::stream_simple`] before it starts.
 #![deny(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
+mod catalog;
 mod compat;
 mod constrained;
 mod context;
@@ -49,6 +50,7 @@ pub mod lossy_json;
 mod message;
 mod model;
 mod options;
+mod overflow;
 mod partial;
 pub mod partial_json;
 mod providers;
@@ -60,6 +62,10 @@ pub mod testing;
 mod tool;
 mod transform;
 
+pub use catalog::{
+    all_builtin_models, builtin_model, builtin_models, builtin_providers, models_are_equal,
+    supports_xhigh,
+};
 pub use compat::{
     CacheControlFormat, Compat, FallbackModel, GatewayRouting, MaxTokensField,
     SessionAffinityFormat, ThinkingFormat,
@@ -87,6 +93,7 @@ pub use options::{
     ThinkingBudgets, ThinkingOptions, ToolChoice, adjust_max_tokens_for_thinking,
     clamp_max_tokens_to_context,
 };
+pub use overflow::{is_context_overflow, is_recoverable_length};
 pub use partial::PartialMessage;
 pub use providers::faux;
 pub use providers::{AnthropicMessages, OpenAiCompletions};
