@@ -6,5 +6,6 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod messages;
+pub mod resources;
 pub mod session;
 pub mod tools;
