@@ -7,7 +7,9 @@
 
 pub mod agent_session;
 pub mod cli;
+pub mod config;
 pub mod messages;
 pub mod modes;
+pub mod resources;
 pub mod session;
 pub mod tools;

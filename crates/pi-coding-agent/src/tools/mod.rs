@@ -38,6 +38,7 @@ pub use edit_match::{
     normalize_for_fuzzy_match, normalize_to_lf, restore_line_endings,
 };
 pub use errors::ToolFailure;
+pub(crate) use errors::node_error;
 pub use file_write::{lock_file, write_atomic};
 pub use find::{FindRequest, FindTool, find_paths};
 pub use format::{js_number, to_fixed};
