@@ -5,6 +5,7 @@
 //! and `pi-tui`. Its parts live here so that they can be tested (and embedded) one by one.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod config;
 pub mod messages;
 pub mod session;
 pub mod tools;
