@@ -19,12 +19,15 @@
 //! # Ok(()) }
 //! ```
 
+pub mod auth;
 mod env;
 mod json;
 mod lock;
 mod paths;
+pub mod resolve_value;
 pub mod settings;
 
+pub use auth::{AuthError, AuthMethods, AuthSource, AuthStorage, Credential, ResolvedAuth};
 pub use env::Env;
 pub use json::{strip_bom, strip_jsonc, to_pretty_string};
 pub use lock::{FileLock, LockError};
@@ -33,6 +36,7 @@ pub use paths::{
     normalize_lexically, package_dir, project_config_dir, project_settings, resolve_path,
     session_dir_from_env,
 };
+pub use resolve_value::{ResolveError, ValueResolver};
 pub use settings::{Settings, SettingsDiagnostic, SettingsError, SettingsScope};
 
 /// Why configuration could not be set up at all.
