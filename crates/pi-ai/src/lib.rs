@@ -37,6 +37,7 @@
 //! [`ApiRegistry::stream_simple`] before it starts.
 #![deny(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
+mod catalog;
 mod compat;
 mod constrained;
 mod context;
@@ -60,6 +61,10 @@ pub mod testing;
 mod tool;
 mod transform;
 
+pub use catalog::{
+    all_builtin_models, builtin_model, builtin_models, builtin_providers, models_are_equal,
+    supports_xhigh,
+};
 pub use compat::{
     CacheControlFormat, Compat, FallbackModel, GatewayRouting, MaxTokensField,
     SessionAffinityFormat, ThinkingFormat,

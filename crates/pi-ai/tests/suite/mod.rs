@@ -1,4 +1,5 @@
 mod adapters;
+mod catalog;
 mod events;
 mod faux;
 mod fixtures;
