@@ -26,8 +26,10 @@ use crate::session::{EntryKind, SessionError, SessionManager};
 use crate::tools::{ProcessedImage, ResizeOptions, process_image};
 
 pub use events::SessionEvent;
-pub use hooks::Credentials;
-pub use retry::{RetrySettings, is_retryable};
+pub use hooks::{Credentials, RequestCredentials};
+pub use retry::{is_retryable, retry_delay_ms};
+
+use crate::config::settings::RetrySettings;
 
 /// Rewrites a prompt before it is sent (`/skill:` and prompt-template expansion).
 pub type PromptExpander = Arc<dyn Fn(&str) -> String + Send + Sync>;
@@ -187,13 +189,14 @@ impl AgentSession {
         options.tools = config.tools.clone();
         options.messages = context.messages;
         options.request = request;
-        if let Some(stream_fn) = &config.stream_fn {
-            options.stream_fn = Arc::clone(stream_fn);
-        }
-        options.hooks = Arc::new(hooks::SessionHooks::new(
-            Arc::clone(&config.credentials),
-            config.block_images,
-        ));
+        let stream_fn = config
+            .stream_fn
+            .clone()
+            .unwrap_or_else(pi_agent_core::default_stream_fn);
+        options.stream_fn = hooks::authenticated(stream_fn, Arc::clone(&config.credentials));
+        options.hooks = Arc::new(hooks::SessionHooks {
+            block_images: config.block_images,
+        });
         options.steering_mode = config.steering_mode;
         options.follow_up_mode = config.follow_up_mode;
         let agent = Agent::new(options);
@@ -393,26 +396,7 @@ impl AgentSession {
             let state = self.agent.state();
             pi_ai::current_system_message(state.messages.iter().filter_map(AgentMessage::as_llm))
         };
-        let current = current.and_then(|system| system.sections).unwrap_or_default();
-        let mut patch: IndexMap<String, Option<String>> = IndexMap::new();
-        for (name, text) in &wanted {
-            if current.get(name).and_then(Option::as_deref) != Some(text.as_str()) {
-                patch.insert(name.clone(), Some(text.clone()));
-            }
-        }
-        for name in current.keys() {
-            if !wanted.contains_key(name) {
-                patch.insert(name.clone(), None);
-            }
-        }
-        (!patch.is_empty()).then(|| SystemMessage {
-            content: UserContent::Text(String::new()),
-            sections: Some(patch),
-            timestamp: pi_ai::now_ms(),
-            tools_added: None,
-            tools_removed: None,
-            extra: Default::default(),
-        })
+        crate::resources::system_prompt_update(current.as_ref(), &wanted, pi_ai::now_ms())
     }
 
     /// Runs the agent, then retries and delivers queued messages until nothing is left.
@@ -489,7 +473,7 @@ impl AgentSession {
         }
         let (attempt, cancel) = {
             let mut run = lock(&self.shared.run);
-            if run.retry_attempt >= settings.max_retries {
+            if u64::from(run.retry_attempt) >= settings.max_retries {
                 return false;
             }
             run.retry_attempt += 1;
@@ -497,11 +481,11 @@ impl AgentSession {
             run.retry_cancel = Some(cancel.clone());
             (run.retry_attempt, cancel)
         };
-        let delay_ms = settings.delay_ms(attempt, pi_ai::retry_delay_hint(message));
+        let delay_ms = retry_delay_ms(&settings, attempt, pi_ai::retry_delay_hint(message));
         let error = message.error_message.as_deref().unwrap_or("Unknown error");
         self.shared.emit(&SessionEvent::AutoRetryStart {
             attempt,
-            max_attempts: settings.max_retries,
+            max_attempts: u32::try_from(settings.max_retries).unwrap_or(u32::MAX),
             delay_ms,
             error_message: error,
         });
@@ -569,7 +553,8 @@ impl Shared {
     fn will_retry(&self, messages: &[AgentMessage]) -> bool {
         let settings = lock(&self.config).retry;
         let run = lock(&self.run);
-        if run.abort_requested || !settings.enabled || run.retry_attempt >= settings.max_retries {
+        if run.abort_requested || !settings.enabled || u64::from(run.retry_attempt) >= settings.max_retries
+        {
             return false;
         }
         drop(run);

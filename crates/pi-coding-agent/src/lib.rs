@@ -6,6 +6,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod agent_session;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod messages;

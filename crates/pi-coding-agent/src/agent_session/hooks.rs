@@ -1,39 +1,70 @@
 //! How the session shapes the agent's requests: pi's message conversion (custom roles,
-//! blocked images) and API keys resolved for each request.
+//! blocked images) and credentials resolved for each request.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use pi_agent_core::{AgentHooks, AgentMessage, BoxFuture};
-use pi_ai::{InputContent, Message, TextContent, UserContent};
+use pi_agent_core::{AgentHooks, AgentMessage, StreamFn};
+use pi_ai::{InputContent, Message, Model, StartError, TextContent, UserContent};
 
 use crate::messages::convert_to_llm;
 
-/// API keys per provider, resolved when a request is made (keys given as `!command` may
-/// change between requests).
+/// What one request is authenticated with.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RequestCredentials {
+    /// The API key or access token, if the provider takes one.
+    pub api_key: Option<String>,
+    /// Headers to send.
+    pub headers: Vec<(String, String)>,
+    /// Provider environment (for example a region).
+    pub env: Option<HashMap<String, String>>,
+}
+
+impl std::fmt::Debug for RequestCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestCredentials")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Credentials per model, resolved when each request is made (a key given as a `!command`
+/// may change between requests).
 pub trait Credentials: Send + Sync {
-    /// The key for `provider`, if one is configured.
-    fn api_key(&self, provider: &str) -> Option<String>;
+    /// The credentials for a request to `model`, or why there are none.
+    fn request_credentials(&self, model: &Model) -> Result<RequestCredentials, String>;
 
     /// Whether `provider` has credentials at all (without checking them).
-    fn has_auth(&self, provider: &str) -> bool {
-        self.api_key(provider).is_some()
-    }
+    fn has_auth(&self, provider: &str) -> bool;
+}
+
+/// `inner`, with each request's credentials resolved first.
+pub(super) fn authenticated(inner: StreamFn, credentials: Arc<dyn Credentials>) -> StreamFn {
+    Arc::new(move |model, context, options| {
+        let resolved = credentials
+            .request_credentials(model)
+            .map_err(|_| StartError::NoApiKey {
+                provider: model.provider.clone(),
+            })?;
+        let mut options = options.clone();
+        if resolved.api_key.is_some() {
+            options.base.api_key = resolved.api_key;
+        }
+        options
+            .base
+            .headers
+            .extend(resolved.headers.into_iter().map(|(name, value)| (name, Some(value))));
+        if resolved.env.is_some() {
+            options.base.env = resolved.env;
+        }
+        inner(model, context, &options)
+    })
 }
 
 const IMAGES_BLOCKED: &str = "Image reading is disabled.";
 
 pub(super) struct SessionHooks {
-    credentials: Arc<dyn Credentials>,
-    block_images: bool,
-}
-
-impl SessionHooks {
-    pub(super) fn new(credentials: Arc<dyn Credentials>, block_images: bool) -> Self {
-        SessionHooks {
-            credentials,
-            block_images,
-        }
-    }
+    pub(super) block_images: bool,
 }
 
 impl AgentHooks for SessionHooks {
@@ -53,18 +84,6 @@ impl AgentHooks for SessionHooks {
             }
         }
         converted
-    }
-
-    fn api_key<'a>(&'a self, provider: &'a str) -> BoxFuture<'a, Option<String>> {
-        let credentials = Arc::clone(&self.credentials);
-        let provider = provider.to_string();
-        // Resolving a key may run a shell command.
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || credentials.api_key(&provider))
-                .await
-                .ok()
-                .flatten()
-        })
     }
 }
 

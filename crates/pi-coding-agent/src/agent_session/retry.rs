@@ -1,43 +1,19 @@
-//! Automatic retry of failed requests: which failures, how often, how long to wait.
+//! Automatic retry of failed requests: which failures, and how long to wait.
 
 use std::time::Duration;
 
 use pi_ai::AssistantMessage;
 
-/// `settings.retry`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetrySettings {
-    /// Whether failed requests are retried.
-    pub enabled: bool,
-    /// Retries after the first attempt.
-    pub max_retries: u32,
-    /// The first wait; each retry doubles it.
-    pub base_delay_ms: u64,
-    /// The longest wait.
-    pub max_delay_ms: u64,
-}
+use crate::config::settings::RetrySettings;
 
-impl Default for RetrySettings {
-    fn default() -> Self {
-        RetrySettings {
-            enabled: true,
-            max_retries: 3,
-            base_delay_ms: 2000,
-            max_delay_ms: 60_000,
-        }
-    }
-}
-
-impl RetrySettings {
-    /// The wait before retry `attempt` (from 1): `base × 2^(attempt−1)`, or longer when the
-    /// provider asked for longer, never more than `max_delay_ms`.
-    pub fn delay_ms(&self, attempt: u32, hint: Option<Duration>) -> u64 {
-        let exponential = self
-            .base_delay_ms
-            .saturating_mul(1u64.checked_shl(attempt.saturating_sub(1)).unwrap_or(u64::MAX));
-        let hinted = hint.map_or(0, |hint| u64::try_from(hint.as_millis()).unwrap_or(u64::MAX));
-        exponential.max(hinted).min(self.max_delay_ms)
-    }
+/// The wait before retry `attempt` (from 1): `base × 2^(attempt−1)`, or longer when the
+/// provider asked for longer, never more than `max_agent_delay_ms`.
+pub fn retry_delay_ms(settings: &RetrySettings, attempt: u32, hint: Option<Duration>) -> u64 {
+    let exponential = settings
+        .base_delay_ms
+        .saturating_mul(1u64.checked_shl(attempt.saturating_sub(1)).unwrap_or(u64::MAX));
+    let hinted = hint.map_or(0, |hint| u64::try_from(hint.as_millis()).unwrap_or(u64::MAX));
+    exponential.max(hinted).min(settings.max_agent_delay_ms)
 }
 
 /// Whether a failed response is worth retrying: a transient provider or network error, and
@@ -51,20 +27,29 @@ pub fn is_retryable(message: &AssistantMessage, context_window: u64) -> bool {
 mod tests {
     use super::*;
 
+    fn defaults() -> RetrySettings {
+        RetrySettings {
+            enabled: true,
+            max_retries: 3,
+            base_delay_ms: 2000,
+            max_agent_delay_ms: 60_000,
+        }
+    }
+
     #[test]
     fn delays_double_up_to_the_cap() {
-        let settings = RetrySettings::default();
-        assert_eq!(settings.delay_ms(1, None), 2000);
-        assert_eq!(settings.delay_ms(2, None), 4000);
-        assert_eq!(settings.delay_ms(3, None), 8000);
-        assert_eq!(settings.delay_ms(40, None), 60_000);
+        let settings = defaults();
+        assert_eq!(retry_delay_ms(&settings, 1, None), 2000);
+        assert_eq!(retry_delay_ms(&settings, 2, None), 4000);
+        assert_eq!(retry_delay_ms(&settings, 3, None), 8000);
+        assert_eq!(retry_delay_ms(&settings, 40, None), 60_000);
     }
 
     #[test]
     fn a_longer_provider_hint_wins() {
-        let settings = RetrySettings::default();
-        assert_eq!(settings.delay_ms(1, Some(Duration::from_secs(7))), 7000);
-        assert_eq!(settings.delay_ms(2, Some(Duration::from_millis(500))), 4000);
-        assert_eq!(settings.delay_ms(1, Some(Duration::from_secs(600))), 60_000);
+        let settings = defaults();
+        assert_eq!(retry_delay_ms(&settings, 1, Some(Duration::from_secs(7))), 7000);
+        assert_eq!(retry_delay_ms(&settings, 2, Some(Duration::from_millis(500))), 4000);
+        assert_eq!(retry_delay_ms(&settings, 1, Some(Duration::from_secs(600))), 60_000);
     }
 }
