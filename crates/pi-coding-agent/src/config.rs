@@ -23,6 +23,7 @@ pub mod auth;
 mod env;
 mod json;
 mod lock;
+pub mod models_json;
 mod paths;
 pub mod resolve_value;
 pub mod settings;
@@ -31,6 +32,7 @@ pub use auth::{AuthError, AuthMethods, AuthSource, AuthStorage, Credential, Reso
 pub use env::Env;
 pub use json::{strip_bom, strip_jsonc, to_pretty_string};
 pub use lock::{FileLock, LockError};
+pub use models_json::{ModelsConfig, ProviderConfig};
 pub use paths::{
     AGENT_DIR_VAR, ConfigPaths, PACKAGE_DIR_VAR, PROJECT_CONFIG_DIR, SESSION_DIR_VAR, expand_tilde,
     normalize_lexically, package_dir, project_config_dir, project_settings, resolve_path,
