@@ -158,7 +158,9 @@ impl ModelsConfig {
             .map(|providers| {
                 providers
                     .iter()
-                    .filter_map(|(id, p)| Some((id.clone(), ProviderConfig::from_json(p.as_object()?))))
+                    .filter_map(|(id, p)| {
+                        Some((id.clone(), ProviderConfig::from_json(p.as_object()?)))
+                    })
                     .collect()
             })
             .unwrap_or_default();

@@ -83,10 +83,34 @@ const OPENROUTER_ROUTING: Schema = Schema::Object(&[
     ),
     opt("zdr", Schema::Boolean),
     opt("enforce_distillable_text", Schema::Boolean),
-    opt("order", Schema::Array { items: &STRINGS, max_items: None }),
-    opt("only", Schema::Array { items: &STRINGS, max_items: None }),
-    opt("ignore", Schema::Array { items: &STRINGS, max_items: None }),
-    opt("quantizations", Schema::Array { items: &STRINGS, max_items: None }),
+    opt(
+        "order",
+        Schema::Array {
+            items: &STRINGS,
+            max_items: None,
+        },
+    ),
+    opt(
+        "only",
+        Schema::Array {
+            items: &STRINGS,
+            max_items: None,
+        },
+    ),
+    opt(
+        "ignore",
+        Schema::Array {
+            items: &STRINGS,
+            max_items: None,
+        },
+    ),
+    opt(
+        "quantizations",
+        Schema::Array {
+            items: &STRINGS,
+            max_items: None,
+        },
+    ),
     opt(
         "sort",
         Schema::Union(&[
@@ -104,8 +128,14 @@ const OPENROUTER_ROUTING: Schema = Schema::Object(&[
             opt("request", NUMBER_OR_STRING),
         ]),
     ),
-    opt("preferred_min_throughput", Schema::Union(&[NUMBER, Schema::Object(PERCENTILE_PROPS)])),
-    opt("preferred_max_latency", Schema::Union(&[NUMBER, Schema::Object(PERCENTILE_PROPS)])),
+    opt(
+        "preferred_min_throughput",
+        Schema::Union(&[NUMBER, Schema::Object(PERCENTILE_PROPS)]),
+    ),
+    opt(
+        "preferred_max_latency",
+        Schema::Union(&[NUMBER, Schema::Object(PERCENTILE_PROPS)]),
+    ),
 ]);
 
 const PERCENTILE_PROPS: &[Prop] = &[
@@ -116,8 +146,20 @@ const PERCENTILE_PROPS: &[Prop] = &[
 ];
 
 const VERCEL_ROUTING: Schema = Schema::Object(&[
-    opt("only", Schema::Array { items: &STRINGS, max_items: None }),
-    opt("order", Schema::Array { items: &STRINGS, max_items: None }),
+    opt(
+        "only",
+        Schema::Array {
+            items: &STRINGS,
+            max_items: None,
+        },
+    ),
+    opt(
+        "order",
+        Schema::Array {
+            items: &STRINGS,
+            max_items: None,
+        },
+    ),
 ]);
 
 const THINKING_LEVEL_MAP: Schema = Schema::Object(&[
@@ -166,7 +208,10 @@ const COMPLETIONS_COMPAT: Schema = Schema::Object(&[
     opt("requiresToolResultName", Schema::Boolean),
     opt("requiresAssistantAfterToolResult", Schema::Boolean),
     opt("requiresThinkingAsText", Schema::Boolean),
-    opt("requiresReasoningContentOnAssistantMessages", Schema::Boolean),
+    opt(
+        "requiresReasoningContentOnAssistantMessages",
+        Schema::Boolean,
+    ),
     opt(
         "thinkingFormat",
         Schema::Union(&[
@@ -219,7 +264,13 @@ const COST: Schema = Schema::Object(&[
     req("output", NUMBER),
     req("cacheRead", NUMBER),
     req("cacheWrite", NUMBER),
-    opt("tiers", Schema::Array { items: &COST_TIERS, max_items: None }),
+    opt(
+        "tiers",
+        Schema::Array {
+            items: &COST_TIERS,
+            max_items: None,
+        },
+    ),
 ]);
 static FALLBACK_MODEL: Schema = Schema::Object(&[
     req("provider", NON_EMPTY),
@@ -313,7 +364,13 @@ static MODEL_OVERRIDE: Schema = Schema::Object(&[
             opt("output", NUMBER),
             opt("cacheRead", NUMBER),
             opt("cacheWrite", NUMBER),
-            opt("tiers", Schema::Array { items: &COST_TIERS, max_items: None }),
+            opt(
+                "tiers",
+                Schema::Array {
+                    items: &COST_TIERS,
+                    max_items: None,
+                },
+            ),
         ]),
     ),
     opt("promptCache", PROMPT_CACHE),
@@ -363,7 +420,12 @@ fn push(errors: &mut Vec<(String, String)>, path: &[String], message: impl Into<
     errors.push((path.join("."), message.into()));
 }
 
-fn check(schema: &Schema, value: &Value, path: &mut Vec<String>, errors: &mut Vec<(String, String)>) {
+fn check(
+    schema: &Schema,
+    value: &Value,
+    path: &mut Vec<String>,
+    errors: &mut Vec<(String, String)>,
+) {
     match schema {
         Schema::Unknown => {}
         Schema::Object(props) => {
@@ -432,7 +494,11 @@ fn check(schema: &Schema, value: &Value, path: &mut Vec<String>, errors: &mut Ve
                 if let Some(min) = exclusive_minimum
                     && n <= *min
                 {
-                    push(errors, path, format!("must be > {}", pi_ai::js_number::format(*min)));
+                    push(
+                        errors,
+                        path,
+                        format!("must be > {}", pi_ai::js_number::format(*min)),
+                    );
                 }
             }
         },
@@ -446,12 +512,20 @@ fn check(schema: &Schema, value: &Value, path: &mut Vec<String>, errors: &mut Ve
             if let Some(min) = minimum
                 && n < *min
             {
-                push(errors, path, format!("must be >= {}", pi_ai::js_number::format(*min)));
+                push(
+                    errors,
+                    path,
+                    format!("must be >= {}", pi_ai::js_number::format(*min)),
+                );
             }
             if let Some(max) = maximum
                 && n > *max
             {
-                push(errors, path, format!("must be <= {}", pi_ai::js_number::format(*max)));
+                push(
+                    errors,
+                    path,
+                    format!("must be <= {}", pi_ai::js_number::format(*max)),
+                );
             }
         }
         Schema::Boolean => {

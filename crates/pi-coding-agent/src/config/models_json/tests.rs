@@ -6,7 +6,11 @@ const FILE: &str = "/agent/models.json";
 
 fn error_of(text: &str) -> String {
     let config = ModelsConfig::parse(text, Path::new(FILE));
-    assert_eq!(config.provider_ids().count(), 0, "an invalid file contributes nothing");
+    assert_eq!(
+        config.provider_ids().count(),
+        0,
+        "an invalid file contributes nothing"
+    );
     config.error().unwrap_or_default().to_string()
 }
 
@@ -86,7 +90,9 @@ fn model_fields_unions_and_the_limit_of_eight() {
 #[test]
 fn required_properties_numbers_and_integers() {
     assert_eq!(
-        error_of(r#"{"providers":{"a":{"models":[{"id":"","contextWindow":"a","cost":{"input":1}}]}}}"#),
+        error_of(
+            r#"{"providers":{"a":{"models":[{"id":"","contextWindow":"a","cost":{"input":1}}]}}}"#
+        ),
         schema_error(&[
             "providers.a.models.0.id: must not have fewer than 1 characters",
             "providers.a.models.0.cost.output: must have required properties output, cacheRead, cacheWrite",
@@ -132,7 +138,9 @@ fn required_properties_numbers_and_integers() {
         ])
     );
     assert_eq!(
-        error_of(r#"{"providers":{"a":{"modelOverrides":{"m":{"cost":{"input":"a"},"reasoning":1}}, "extra":1}}, "other":2}"#),
+        error_of(
+            r#"{"providers":{"a":{"modelOverrides":{"m":{"cost":{"input":"a"},"reasoning":1}}, "extra":1}}, "other":2}"#
+        ),
         schema_error(&[
             "providers.a.modelOverrides.m.reasoning: must be boolean",
             "providers.a.modelOverrides.m.cost.input: must be number",
@@ -183,7 +191,10 @@ fn jsonc_and_parse_errors() {
     assert_eq!(a.api.as_deref(), Some("openai-completions"));
 
     let error = error_of("{\"providers\": {\"a\": \"x\"}");
-    assert!(error.starts_with("Failed to parse models.json: "), "{error}");
+    assert!(
+        error.starts_with("Failed to parse models.json: "),
+        "{error}"
+    );
     assert!(error.ends_with("\n\nFile: /agent/models.json"), "{error}");
 }
 
@@ -211,7 +222,10 @@ fn typed_provider_entries() {
         Path::new(FILE),
     );
     assert_eq!(config.error(), None);
-    assert_eq!(config.provider_ids().collect::<Vec<_>>(), ["ollama", "anthropic"]);
+    assert_eq!(
+        config.provider_ids().collect::<Vec<_>>(),
+        ["ollama", "anthropic"]
+    );
     let ollama = config.provider("ollama").unwrap();
     assert_eq!(ollama.api_key.as_deref(), Some("ollama"));
     assert_eq!(ollama.auth_header, Some(true));
