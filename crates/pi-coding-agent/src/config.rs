@@ -21,8 +21,11 @@
 
 pub mod auth;
 mod env;
+pub mod guidance;
 mod json;
 mod lock;
+pub mod model_registry;
+pub mod models_json;
 mod paths;
 pub mod resolve_value;
 pub mod settings;
@@ -31,6 +34,8 @@ pub use auth::{AuthError, AuthMethods, AuthSource, AuthStorage, Credential, Reso
 pub use env::Env;
 pub use json::{strip_bom, strip_jsonc, to_pretty_string};
 pub use lock::{FileLock, LockError};
+pub use model_registry::{ModelRegistry, RequestAuth, RequestAuthError};
+pub use models_json::{ModelsConfig, ProviderConfig};
 pub use paths::{
     AGENT_DIR_VAR, ConfigPaths, PACKAGE_DIR_VAR, PROJECT_CONFIG_DIR, SESSION_DIR_VAR, expand_tilde,
     normalize_lexically, package_dir, project_config_dir, project_settings, resolve_path,
