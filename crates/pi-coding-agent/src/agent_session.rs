@@ -10,6 +10,7 @@ mod events;
 mod hooks;
 mod retry;
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -22,6 +23,7 @@ use pi_ai::{
 use serde_json::Value;
 use pi_ai::CancellationToken;
 
+use crate::config::guidance;
 use crate::session::{EntryKind, SessionError, SessionManager};
 use crate::tools::{ProcessedImage, ResizeOptions, process_image};
 
@@ -41,17 +43,12 @@ pub type SessionListener = Arc<dyn Fn(&SessionEvent<'_>) + Send + Sync>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PromptError {
-    /// No model is selected.
-    #[error("No model selected.\n\n{0}\n\nThen use /model to select a model.")]
+    /// No model is selected (pi's guidance text).
+    #[error("{0}")]
     NoModel(String),
-    /// The model's provider has no credentials.
-    #[error("No API key found for {provider}.\n\n{help}")]
-    NoApiKey {
-        /// The provider.
-        provider: String,
-        /// Where to read how to add one.
-        help: String,
-    },
+    /// The model's provider has no credentials (pi's guidance text).
+    #[error("{0}")]
+    NoApiKey(String),
     /// A prompt arrived while the agent works, without saying how to queue it.
     #[error(
         "Agent is already processing. Specify streamingBehavior ('steer' or 'followUp') to queue the message."
@@ -91,8 +88,8 @@ pub struct AgentSessionConfig {
     pub request: SimpleStreamOptions,
     /// How responses are streamed (default: pi-ai's built-in adapters).
     pub stream_fn: Option<StreamFn>,
-    /// The "how to log in" help that ends the no-model and no-key errors.
-    pub login_help: String,
+    /// pi's documentation, named by the no-model and no-key errors.
+    pub docs_dir: PathBuf,
 }
 
 impl std::fmt::Debug for AgentSessionConfig {
@@ -134,7 +131,7 @@ struct Settings {
     credentials: Arc<dyn Credentials>,
     retry: RetrySettings,
     auto_resize_images: bool,
-    login_help: String,
+    docs_dir: PathBuf,
 }
 
 #[derive(Default)]
@@ -214,7 +211,7 @@ impl AgentSession {
                 credentials: config.credentials,
                 retry: config.retry,
                 auto_resize_images: config.auto_resize_images,
-                login_help: config.login_help,
+                docs_dir: config.docs_dir,
             }),
         });
         let handler = Arc::clone(&shared);
@@ -308,12 +305,12 @@ impl AgentSession {
     /// Sends `text` (with `images`) and runs the agent until it settles, retrying transient
     /// failures as `settings.retry` allows.
     pub async fn prompt(&self, text: &str, images: Vec<ImageContent>) -> Result<(), PromptError> {
-        let (expand, credentials, help, auto_resize) = {
+        let (expand, credentials, docs, auto_resize) = {
             let config = lock(&self.shared.config);
             (
                 config.expand_prompt.clone(),
                 Arc::clone(&config.credentials),
-                config.login_help.clone(),
+                config.docs_dir.clone(),
                 config.auto_resize_images,
             )
         };
@@ -325,17 +322,17 @@ impl AgentSession {
             return Err(PromptError::Busy);
         }
         let Some(model) = self.model() else {
-            return Err(PromptError::NoModel(help));
+            return Err(PromptError::NoModel(guidance::no_model_selected(&docs)));
         };
         let provider = model.provider.clone();
         let has_auth = tokio::task::spawn_blocking(move || credentials.has_auth(&provider))
             .await
             .unwrap_or(false);
         if !has_auth {
-            return Err(PromptError::NoApiKey {
-                provider: model.provider.clone(),
-                help,
-            });
+            return Err(PromptError::NoApiKey(guidance::no_api_key_found(
+                &model.provider,
+                &docs,
+            )));
         }
 
         let (images, hints) = normalize_images(images, &model, auto_resize);

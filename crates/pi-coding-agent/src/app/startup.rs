@@ -1,14 +1,14 @@
 //! From parsed flags to a running print or JSON mode.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use pi_agent_core::AgentTool;
-use pi_ai::{Model, ThinkingLevel};
+use pi_ai::Model;
 
 use super::{AppMode, eprintln_plain};
 use crate::agent_session::{
-    AgentSession, AgentSessionConfig, Credentials, PromptError, RequestCredentials,
+    AgentSession, AgentSessionConfig, Credentials, RequestCredentials,
 };
 use crate::cli::{Args, initial_message, process_file_args};
 use crate::config::{self, ConfigPaths, Env, ModelRegistry, Settings};
