@@ -59,10 +59,12 @@ fn walk_skills(
             SkillLayout::Agents => !at_root,
         };
         match entry.kind {
-            EntryKind::File if entry.is_markdown() && markdown_counts => {
-                if !rules.is_ignored(&entry.path, false) {
-                    files.push(entry.path.clone());
-                }
+            EntryKind::File
+                if entry.is_markdown()
+                    && markdown_counts
+                    && !rules.is_ignored(&entry.path, false) =>
+            {
+                files.push(entry.path.clone());
             }
             EntryKind::Dir if !rules.is_ignored(&entry.path, true) => {
                 walk_skills(&entry.path, root, layout, rules, files);

@@ -145,3 +145,20 @@ mod tests {
         assert!(parse_frontmatter("---\ndescription: \"open\n---\n").is_err());
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Whatever follows an opening `---`, splitting never panics and never loses the
+        /// body's text.
+        #[test]
+        fn any_text_splits(rest in "[-\na-zé日: ]{0,30}", body in "[a-z\n]{0,10}") {
+            let text = format!("---{rest}\n---\n{body}");
+            if let Ok(parsed) = parse_frontmatter(&text) {
+                proptest::prop_assert!(text.contains(parsed.body.as_str()));
+            }
+        }
+    }
+}

@@ -118,3 +118,25 @@ fn directories_on_the_command_line_are_read_flat() {
         .collect();
     assert_eq!(names, [".hidden.md", "a.md", "b.md"]);
 }
+
+proptest::proptest! {
+    /// Any content and any arguments: no panic, and text without `$` is left alone.
+    #[test]
+    fn substitution_never_panics(
+        content in "[$\\{\\}@:\\-0-9A-Za-z é\n]{0,40}",
+        args in proptest::collection::vec("[^\\s]{1,5}", 0..4),
+    ) {
+        let out = substitute_args(&content, &args);
+        if !content.contains('$') {
+            proptest::prop_assert_eq!(out, content.clone());
+        }
+        let typed = format!("/t {}", args.join(" "));
+        let _ = expand_template(&typed, &[template("t", &content)]);
+    }
+
+    /// Splitting then joining unquoted words gives them back.
+    #[test]
+    fn plain_words_round_trip(words in proptest::collection::vec("[a-z0-9é]{1,6}", 0..5)) {
+        proptest::prop_assert_eq!(parse_command_args(&words.join(" \t")), words);
+    }
+}
