@@ -92,10 +92,10 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
         home_dir: env.home().map(Path::to_path_buf).unwrap_or_default(),
         project_trusted: trusted,
         settings: ResourceSettings {
-            user_skills: settings.global_skill_paths(),
-            project_skills: settings.project_skill_paths(),
-            user_prompts: settings.global_prompt_template_paths(),
-            project_prompts: settings.project_prompt_template_paths(),
+            user_skills: strings(settings.global(), "skills"),
+            project_skills: strings(settings.project(), "skills"),
+            user_prompts: strings(settings.global(), "prompts"),
+            project_prompts: strings(settings.project(), "prompts"),
         },
         flags: ResourceFlags {
             skills: args.skills.clone(),
@@ -188,8 +188,8 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
             })),
             credentials,
             retry,
-            steering_mode: settings.steering_mode(),
-            follow_up_mode: settings.follow_up_mode(),
+            steering_mode: queue_mode(settings.steering_mode().as_str()),
+            follow_up_mode: queue_mode(settings.follow_up_mode().as_str()),
             block_images: settings.block_images(),
             auto_resize_images: settings.image_auto_resize(),
             request: request_options(&settings),
@@ -212,6 +212,27 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
     interrupt.abort();
     tool_set.running_commands().kill_all();
     Ok(code)
+}
+
+fn queue_mode(name: &str) -> pi_agent_core::QueueMode {
+    match name {
+        "all" => pi_agent_core::QueueMode::All,
+        _ => pi_agent_core::QueueMode::OneAtATime,
+    }
+}
+
+/// A settings array of strings (other entries are ignored, as pi ignores them).
+fn strings(settings: &serde_json::Map<String, serde_json::Value>, key: &str) -> Vec<String> {
+    settings
+        .get(key)
+        .and_then(serde_json::Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `--fork` and `--session-id` exclude other session flags.
