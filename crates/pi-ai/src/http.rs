@@ -10,6 +10,7 @@ use reqwest::{Client, Method, Request, Response, StatusCode, Url};
 
 use crate::model::Model;
 use crate::options::StreamOptions;
+use crate::retry;
 
 const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
 
@@ -247,7 +248,7 @@ fn retry_delay(
     describe: &impl Fn(&HttpStatusError) -> String,
 ) -> Result<Duration, RequestError> {
     if let RequestError::Status(error) = failure
-        && let Some(requested) = server_retry_delay(&error.headers)
+        && let Some(requested) = retry::retry_after(&error.headers, SystemTime::now())
     {
         let max = options.max_retry_delay.unwrap_or(DEFAULT_MAX_RETRY_DELAY);
         if !max.is_zero() && requested > max {
@@ -268,56 +269,6 @@ fn retry_delay(
     Ok(Duration::from_millis(
         base_ms * (100 - jitter_percent) / 100,
     ))
-}
-
-/// The delay a `retry-after-ms` or `retry-after` header asks for.
-fn server_retry_delay(headers: &HeaderMap) -> Option<Duration> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
-    if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        return Some(Duration::from_secs_f64(ms.max(0.0) / 1000.0));
-    }
-    let value = header("retry-after")?;
-    if let Ok(seconds) = value.parse::<f64>() {
-        return Some(Duration::from_secs_f64(seconds.max(0.0)));
-    }
-    let date = httpdate_to_system_time(value)?;
-    Some(date.duration_since(SystemTime::now()).unwrap_or_default())
-}
-
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form servers send today.
-fn httpdate_to_system_time(value: &str) -> Option<SystemTime> {
-    let parts: Vec<&str> = value.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
-        return None;
-    };
-    let month = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ]
-    .iter()
-    .position(|m| m == month)? as i64
-        + 1;
-    let (day, year): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
-    let mut clock = time.split(':').map(|part| part.parse::<i64>().ok());
-    let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
-    // Days since the epoch (civil-from-days inverse, proleptic Gregorian calendar).
-    let (y, m) = if month <= 2 {
-        (year - 1, month + 9)
-    } else {
-        (year, month - 3)
-    };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let day_of_year = (153 * m + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = era * 146_097 + day_of_era - 719_468;
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
-    let seconds = u64::try_from(seconds).ok()?;
-    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
 }
 
 /// A network failure as one readable line, without the URL (it can carry a key).
@@ -405,27 +356,6 @@ mod tests {
         assert_eq!(headers.get("x-api-key"), Some("b"));
         headers.remove("USER-AGENT");
         assert_eq!(headers.get("user-agent"), None);
-    }
-
-    #[test]
-    fn retry_after_forms() {
-        let mut headers = HeaderMap::new();
-        headers.insert("retry-after", HeaderValue::from_static("2"));
-        assert_eq!(server_retry_delay(&headers), Some(Duration::from_secs(2)));
-        headers.insert("retry-after-ms", HeaderValue::from_static("150"));
-        assert_eq!(
-            server_retry_delay(&headers),
-            Some(Duration::from_millis(150))
-        );
-        let epoch = httpdate_to_system_time("Thu, 01 Jan 1970 00:01:40 GMT").unwrap();
-        assert_eq!(epoch, SystemTime::UNIX_EPOCH + Duration::from_secs(100));
-        let date = httpdate_to_system_time("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-        assert_eq!(
-            date.duration_since(SystemTime::UNIX_EPOCH)
-                .unwrap()
-                .as_secs(),
-            784_111_777
-        );
     }
 
     #[test]

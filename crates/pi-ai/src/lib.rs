@@ -55,6 +55,7 @@ mod partial;
 pub mod partial_json;
 mod providers;
 mod registry;
+mod retry;
 pub mod sse;
 mod stream;
 #[cfg(feature = "testing")]
@@ -100,6 +101,7 @@ pub use providers::{AnthropicMessages, OpenAiCompletions};
 pub use registry::{
     ApiProvider, ApiRegistry, StartError, complete, complete_simple, stream, stream_simple,
 };
+pub use retry::{is_retryable_assistant_error, retry_delay_from_headers, retry_delay_hint};
 pub use stream::{AssistantStream, AssistantWriter};
 /// Cancels a request (re-exported so embedders need not depend on `tokio-util`).
 pub use tokio_util::sync::CancellationToken;

@@ -421,6 +421,11 @@ pub struct AssistantMessage {
     /// What went wrong, when `stop_reason` is `error` or `aborted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
+    /// How long the provider asked to wait before a retry (its `retry-after` or rate-limit
+    /// headers on a failed request). In memory only: pi's JSON has no such field; read it
+    /// through [`retry_delay_hint`](crate::retry_delay_hint).
+    #[serde(skip)]
+    pub retry_after: Option<std::time::Duration>,
     /// Fields this version does not model, kept verbatim.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -445,6 +450,7 @@ impl AssistantMessage {
             raw_stop_reason: None,
             end_turn: None,
             error_message: None,
+            retry_after: None,
             extra: Map::new(),
         }
     }

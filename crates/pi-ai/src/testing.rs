@@ -58,6 +58,8 @@ pub struct Turn {
     pub fault: Option<Fault>,
     /// A recorded event stream to send verbatim instead.
     pub raw_body: Option<Bytes>,
+    /// Extra response headers (for example rate-limit headers on a fault).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Turn {
@@ -134,6 +136,12 @@ impl Turn {
     /// Injects a fault.
     pub fn with_fault(mut self, fault: Fault) -> Self {
         self.fault = Some(fault);
+        self
+    }
+
+    /// Sends an extra response header.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -505,6 +513,7 @@ async fn serve(mut socket: TcpStream, shared: Arc<Shared>) {
             headers.push(("retry-after", delay.as_secs_f64().to_string()));
             headers.push(("retry-after-ms", delay.as_millis().to_string()));
         }
+        headers.extend(turn.headers.iter().map(|(n, v)| (n.as_str(), v.clone())));
         return respond_json(
             &mut socket,
             *status,
@@ -543,8 +552,14 @@ async fn respond_json(
 }
 
 async fn stream_frames(socket: &mut TcpStream, turn: &Turn, frames: Vec<String>) {
-    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n\
-                transfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+    let mut head = String::from(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n\
+         transfer-encoding: chunked\r\nconnection: close\r\n",
+    );
+    for (name, value) in &turn.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
     if socket.write_all(head.as_bytes()).await.is_err() {
         return;
     }

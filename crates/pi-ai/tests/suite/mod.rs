@@ -1,5 +1,6 @@
 mod adapters;
 mod catalog;
+mod classification;
 mod events;
 mod faux;
 mod fixtures;
