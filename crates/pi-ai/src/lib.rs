@@ -89,7 +89,7 @@ pub use options::{
 };
 pub use partial::PartialMessage;
 pub use providers::faux;
-pub use providers::{AnthropicMessages, OpenAiCompletions};
+pub use providers::{AnthropicMessages, AzureOpenAiResponses, OpenAiCompletions, OpenAiResponses};
 pub use registry::{
     ApiProvider, ApiRegistry, StartError, complete, complete_simple, stream, stream_simple,
 };
