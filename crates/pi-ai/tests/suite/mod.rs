@@ -5,4 +5,5 @@ mod fixtures;
 mod models;
 mod properties;
 mod replay;
+mod responses;
 mod support;

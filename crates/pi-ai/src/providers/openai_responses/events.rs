@@ -452,15 +452,15 @@ impl<'a> State<'a> {
             .and_then(|d| d.get("reason"))
             .and_then(Value::as_str)
             .filter(|r| !r.is_empty());
-        let (stop, error) = map_stop_reason(status_text.as_deref(), incomplete)?;
-        let has_calls = writer.message().tool_calls().next().is_some();
-        let message = writer.message_mut();
-        message.raw_stop_reason = match (&status_text, incomplete) {
+        writer.message_mut().raw_stop_reason = match (&status_text, incomplete) {
             (Some(status), Some(reason)) => Some(format!("{status}.{reason}")),
             (Some(status), None) => Some(status.clone()),
             (None, Some(reason)) => Some(format!("undefined.{reason}")),
             (None, None) => None,
         };
+        let (stop, error) = map_stop_reason(status_text.as_deref(), incomplete)?;
+        let has_calls = writer.message().tool_calls().next().is_some();
+        let message = writer.message_mut();
         message.stop_reason = if stop == StopReason::Stop && has_calls {
             StopReason::ToolUse
         } else {
