@@ -19,7 +19,11 @@ if (!existsSync(piAi)) {
   process.exit(0);
 }
 const { stream } = await import(piAi);
-const apis = { "anthropic.sse": "anthropic-messages", "openai-chat.sse": "openai-completions" };
+const apis = {
+  "anthropic.sse": "anthropic-messages",
+  "openai-chat.sse": "openai-completions",
+  "openai-responses.sse": "openai-responses",
+};
 for (const file of readdirSync(dir).filter((name) => name in apis)) {
   const body = readFileSync(join(dir, file));
   const server = createServer((request, response) => {

@@ -59,6 +59,12 @@ fn bench(c: &mut Criterion) {
                 f.contains("\"delta\":{\"content\"")
             }),
         ),
+        (
+            "openai-responses",
+            expand(&recorded("openai-responses.sse"), |f| {
+                f.starts_with("event: response.output_text.delta\n")
+            }),
+        ),
     ];
     let mut group = c.benchmark_group("stream_parse");
     group.sample_size(20);

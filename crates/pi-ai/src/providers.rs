@@ -1,8 +1,10 @@
 //! The built-in adapters, one per wire API, and what they share.
 
 mod anthropic;
+mod azure_openai_responses;
 pub mod faux;
 mod openai_completions;
+mod openai_responses;
 
 use serde_json::Value;
 
@@ -10,7 +12,9 @@ use crate::context::Context;
 use crate::message::{InputContent, Message, UserContent};
 
 pub use anthropic::AnthropicMessages;
+pub use azure_openai_responses::AzureOpenAiResponses;
 pub use openai_completions::OpenAiCompletions;
+pub use openai_responses::OpenAiResponses;
 
 /// JavaScript truthiness of a JSON value (the reference tests fields that way).
 pub(crate) fn is_truthy(value: &Value) -> bool {

@@ -8,7 +8,9 @@ use crate::context::Context;
 use crate::message::AssistantMessage;
 use crate::model::Model;
 use crate::options::{SimpleStreamOptions, StreamOptions};
-use crate::providers::{AnthropicMessages, OpenAiCompletions};
+use crate::providers::{
+    AnthropicMessages, AzureOpenAiResponses, OpenAiCompletions, OpenAiResponses,
+};
 use crate::stream::AssistantStream;
 
 /// Why a request could not start. The only failure reported before streaming: everything
@@ -59,7 +61,10 @@ pub trait ApiProvider: Send + Sync {
 /// let faux = FauxProvider::new([FauxResponse::thinking_then_text("Hmm.", "42")]).with_api("my-api");
 /// let mut registry = ApiRegistry::builtin();
 /// registry.register(faux.clone());
-/// assert_eq!(registry.apis(), ["anthropic-messages", "my-api", "openai-completions"]);
+/// assert_eq!(
+///     registry.apis(),
+///     ["anthropic-messages", "azure-openai-responses", "my-api", "openai-completions", "openai-responses"]
+/// );
 ///
 /// let options = SimpleStreamOptions { reasoning: Some(ThinkingLevel::High), ..Default::default() };
 /// let reply = registry.complete_simple(&faux.model(), &"Answer?".into(), &options).await?;
@@ -86,11 +91,14 @@ impl ApiRegistry {
         ApiRegistry::default()
     }
 
-    /// A registry with the built-in adapters: `anthropic-messages` and `openai-completions`.
+    /// A registry with the built-in adapters: `anthropic-messages`, `openai-completions`,
+    /// `openai-responses` and `azure-openai-responses`.
     pub fn builtin() -> Self {
         let mut registry = ApiRegistry::new();
         registry.register(AnthropicMessages);
         registry.register(OpenAiCompletions);
+        registry.register(OpenAiResponses::default());
+        registry.register(AzureOpenAiResponses::default());
         registry
     }
 

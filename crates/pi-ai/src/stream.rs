@@ -405,6 +405,19 @@ impl AssistantWriter {
         }
     }
 
+    /// Replaces the raw JSON arguments of the open tool call at `index` without an event,
+    /// for providers that send a call's complete arguments in one piece.
+    pub fn toolcall_set_json(&mut self, index: usize, json: &str) {
+        let Some(raw) = self.arguments.get_mut(&index) else {
+            return;
+        };
+        raw.clear();
+        raw.push_str(json);
+        if let Some(AssistantContent::ToolCall(call)) = self.message.content.get_mut(index) {
+            call.arguments = parse_streaming_json(json);
+        }
+    }
+
     /// Closes the tool call at `index`, parsing its arguments.
     pub fn toolcall_end(&mut self, index: usize) {
         let Some(json) = self.arguments.remove(&index) else {

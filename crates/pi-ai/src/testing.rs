@@ -2,7 +2,7 @@
 //!
 //! Queue [`Turn`]s; each request takes the next one and gets it back in the wire format its
 //! path asks for (`…/messages` for Anthropic, `…/chat/completions` for OpenAI Chat
-//! Completions), streamed as server-sent events. Every request is recorded. A turn can
+//! Completions, `…/responses` for OpenAI Responses), streamed as server-sent events. Every request is recorded. A turn can
 //! instead inject a [`Fault`]: an HTTP error with a provider-shaped body and `retry-after`,
 //! a connection cut mid-stream, or a stall.
 //!
@@ -21,6 +21,7 @@
 
 mod anthropic;
 mod openai_chat;
+mod openai_responses;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -358,6 +359,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 enum Wire {
     Anthropic,
     OpenAiChat,
+    OpenAiResponses,
 }
 
 impl Wire {
@@ -367,6 +369,8 @@ impl Wire {
             Some(Wire::Anthropic)
         } else if path.ends_with("/chat/completions") {
             Some(Wire::OpenAiChat)
+        } else if path.ends_with("/responses") {
+            Some(Wire::OpenAiResponses)
         } else {
             None
         }
@@ -377,6 +381,7 @@ impl Wire {
         match self {
             Wire::Anthropic => anthropic::frames(turn, request),
             Wire::OpenAiChat => openai_chat::frames(turn, request),
+            Wire::OpenAiResponses => openai_responses::frames(turn, request),
         }
     }
 
@@ -384,6 +389,7 @@ impl Wire {
         match self {
             Wire::Anthropic => anthropic::error_body(status, message),
             Wire::OpenAiChat => openai_chat::error_body(status, message),
+            Wire::OpenAiResponses => openai_responses::error_body(status, message),
         }
     }
 }

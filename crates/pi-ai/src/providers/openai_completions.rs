@@ -26,6 +26,8 @@ use compat::CompletionsCompat;
 use events::{Chunk, State};
 use request::{GrammarInputs, build_body};
 
+pub(super) use request::short_hash;
+
 /// The `openai-completions` adapter.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OpenAiCompletions;

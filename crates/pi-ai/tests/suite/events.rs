@@ -58,3 +58,8 @@ async fn anthropic_events_match_the_reference() {
 async fn openai_completions_events_match_the_reference() {
     compare("openai-chat", "openai-completions").await;
 }
+
+#[tokio::test]
+async fn openai_responses_events_match_the_reference() {
+    compare("openai-responses", "openai-responses").await;
+}

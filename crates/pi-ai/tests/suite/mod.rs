@@ -7,4 +7,5 @@ mod fixtures;
 mod models;
 mod properties;
 mod replay;
+mod responses;
 mod support;

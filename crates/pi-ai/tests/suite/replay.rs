@@ -30,6 +30,7 @@ fn recorded() -> Vec<Recorded> {
 }
 
 struct Session {
+    id: String,
     messages: Vec<Message>,
     provider: String,
     model: String,
@@ -38,6 +39,7 @@ struct Session {
 
 fn session(name: &str) -> Session {
     let mut session = Session {
+        id: String::new(),
         messages: Vec::new(),
         provider: String::new(),
         model: String::new(),
@@ -46,6 +48,7 @@ fn session(name: &str) -> Session {
     for line in fixture_lines(&format!("sessions-0.87.1/{name}.jsonl")) {
         let entry: Value = serde_json::from_str(&line).unwrap();
         match entry["type"].as_str().unwrap() {
+            "session" => session.id = entry["id"].as_str().unwrap().to_string(),
             "model_change" => {
                 session.provider = entry["provider"].as_str().unwrap().to_string();
                 session.model = entry["modelId"].as_str().unwrap().to_string();
@@ -68,6 +71,7 @@ fn model(server: &TestServer, session: &Session) -> (Model, &'static str, &'stat
     let (api, key, wire) = match session.provider.as_str() {
         "mock-anth" => ("anthropic-messages", "sk-ant-mock", "anthropic"),
         "mock-chat" => ("openai-completions", "sk-mock", "openai-chat"),
+        "mock-resp" => ("openai-responses", "sk-mock", "openai-responses"),
         other => panic!("no replay for provider {other}"),
     };
     let mut model = server.model(api, &session.model);
@@ -97,6 +101,8 @@ async fn replay(name: &str) -> usize {
         let options = SimpleStreamOptions {
             base: StreamOptions {
                 api_key: Some(key.into()),
+                // pi keys prompt caching by the session.
+                session_id: Some(session.id.clone()),
                 ..StreamOptions::default()
             },
             reasoning: session.thinking,
@@ -111,10 +117,7 @@ async fn replay(name: &str) -> usize {
         let candidates: Vec<&Recorded> = references
             .iter()
             .filter(|r| r.api == wire && r.body["model"] == ours["model"])
-            .filter(|r| {
-                r.body["messages"].as_array().map(Vec::len)
-                    == ours["messages"].as_array().map(Vec::len)
-            })
+            .filter(|r| conversation_len(&r.body) == conversation_len(ours))
             .collect();
         assert!(
             !candidates.is_empty(),
@@ -130,6 +133,14 @@ async fn replay(name: &str) -> usize {
         matched += 1;
     }
     matched
+}
+
+/// How many messages (or Responses input items) a request body carries.
+fn conversation_len(body: &Value) -> Option<usize> {
+    body.get("messages")
+        .or_else(|| body.get("input"))
+        .and_then(Value::as_array)
+        .map(Vec::len)
 }
 
 /// A readable list of the paths where two JSON values differ.
@@ -178,6 +189,11 @@ async fn openai_completions_tool_session() {
 #[tokio::test]
 async fn openai_completions_thinking_session() {
     assert_eq!(replay("thinking-openai-completions").await, 2);
+}
+
+#[tokio::test]
+async fn openai_responses_thinking_session() {
+    assert_eq!(replay("thinking-openai-responses").await, 2);
 }
 
 #[tokio::test]
