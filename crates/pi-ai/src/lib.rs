@@ -90,6 +90,7 @@ pub use options::{
 pub use partial::PartialMessage;
 pub use providers::faux;
 pub use providers::{AnthropicMessages, OpenAiCompletions};
+pub use providers::{GoogleGenerativeAi, MistralConversations};
 pub use registry::{
     ApiProvider, ApiRegistry, StartError, complete, complete_simple, stream, stream_simple,
 };

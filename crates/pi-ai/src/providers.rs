@@ -2,6 +2,8 @@
 
 mod anthropic;
 pub mod faux;
+mod google;
+mod mistral;
 mod openai_completions;
 
 use serde_json::Value;
@@ -10,6 +12,8 @@ use crate::context::Context;
 use crate::message::{InputContent, Message, UserContent};
 
 pub use anthropic::AnthropicMessages;
+pub use google::GoogleGenerativeAi;
+pub use mistral::MistralConversations;
 pub use openai_completions::OpenAiCompletions;
 
 /// JavaScript truthiness of a JSON value (the reference tests fields that way).

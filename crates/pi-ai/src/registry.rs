@@ -9,6 +9,7 @@ use crate::message::AssistantMessage;
 use crate::model::Model;
 use crate::options::{SimpleStreamOptions, StreamOptions};
 use crate::providers::{AnthropicMessages, OpenAiCompletions};
+use crate::providers::{GoogleGenerativeAi, MistralConversations};
 use crate::stream::AssistantStream;
 
 /// Why a request could not start. The only failure reported before streaming: everything
@@ -59,7 +60,10 @@ pub trait ApiProvider: Send + Sync {
 /// let faux = FauxProvider::new([FauxResponse::thinking_then_text("Hmm.", "42")]).with_api("my-api");
 /// let mut registry = ApiRegistry::builtin();
 /// registry.register(faux.clone());
-/// assert_eq!(registry.apis(), ["anthropic-messages", "my-api", "openai-completions"]);
+/// assert_eq!(
+///     registry.apis(),
+///     ["anthropic-messages", "google-generative-ai", "mistral-conversations", "my-api", "openai-completions"]
+/// );
 ///
 /// let options = SimpleStreamOptions { reasoning: Some(ThinkingLevel::High), ..Default::default() };
 /// let reply = registry.complete_simple(&faux.model(), &"Answer?".into(), &options).await?;
@@ -86,11 +90,14 @@ impl ApiRegistry {
         ApiRegistry::default()
     }
 
-    /// A registry with the built-in adapters: `anthropic-messages` and `openai-completions`.
+    /// A registry with the built-in adapters: `anthropic-messages`, `openai-completions`,
+    /// `google-generative-ai` and `mistral-conversations`.
     pub fn builtin() -> Self {
         let mut registry = ApiRegistry::new();
         registry.register(AnthropicMessages);
         registry.register(OpenAiCompletions);
+        registry.register(GoogleGenerativeAi);
+        registry.register(MistralConversations);
         registry
     }
 

@@ -21,6 +21,7 @@ use crate::stream::{AssistantStream, AssistantWriter};
 
 use compat::CompletionsCompat;
 use events::{Chunk, State};
+pub(crate) use request::short_hash;
 use request::{GrammarInputs, build_body};
 
 /// The `openai-completions` adapter.

@@ -58,3 +58,13 @@ async fn anthropic_events_match_the_reference() {
 async fn openai_completions_events_match_the_reference() {
     compare("openai-chat", "openai-completions").await;
 }
+
+#[tokio::test]
+async fn google_events_match_the_reference() {
+    compare("google", "google-generative-ai").await;
+}
+
+#[tokio::test]
+async fn mistral_events_match_the_reference() {
+    compare("mistral", "mistral-conversations").await;
+}
