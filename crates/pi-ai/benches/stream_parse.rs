@@ -59,6 +59,20 @@ fn bench(c: &mut Criterion) {
                 f.contains("\"delta\":{\"content\"")
             }),
         ),
+        (
+            "google-generative-ai",
+            expand(&recorded("google.sse"), |f| {
+                f.contains("{\"text\":")
+                    && !f.contains("\"thought\"")
+                    && !f.contains("finishReason")
+            }),
+        ),
+        (
+            "mistral-conversations",
+            expand(&recorded("mistral.sse"), |f| {
+                f.contains("\"delta\":{\"content\":\"") && f.contains("\"finish_reason\":null")
+            }),
+        ),
     ];
     let mut group = c.benchmark_group("stream_parse");
     group.sample_size(20);

@@ -1,4 +1,5 @@
 mod adapters;
+mod adapters_google_mistral;
 mod events;
 mod faux;
 mod fixtures;

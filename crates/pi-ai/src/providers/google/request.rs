@@ -139,7 +139,7 @@ fn function_declarations(
 
 /// Gemini accepts only base64 thought signatures.
 fn is_valid_signature(signature: &str) -> bool {
-    if signature.is_empty() || signature.len() % 4 != 0 {
+    if signature.is_empty() || !signature.len().is_multiple_of(4) {
         return false;
     }
     let body = signature.trim_end_matches('=');
@@ -151,7 +151,7 @@ fn is_valid_signature(signature: &str) -> bool {
 }
 
 /// A signature replayed only to the model that made it, and only when valid.
-fn replayable<'a>(same_model: bool, signature: Option<&'a str>) -> Option<&'a str> {
+fn replayable(same_model: bool, signature: Option<&str>) -> Option<&str> {
     signature.filter(|s| same_model && is_valid_signature(s))
 }
 
