@@ -2,8 +2,9 @@
 // fixtures/streams/*.sse, into fixtures/streams/<name>.events.jsonl (one event per line,
 // without the live `partial` message).
 //
-//   PI_REF_DIR=/tmp/pi-ref node scripts/reference/stream-events.mjs
+//   PI_REF_DIR=/tmp/pi-ref node scripts/reference/stream-events.mjs [google.sse ...]
 //
+// With file names, only those bodies are recorded.
 // Needs the reference installed (../shared/tools/pi-ref.sh install); without it, it says so
 // and exits cleanly. The bodies are served from a loopback server started here.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -25,6 +26,12 @@ const apis = {
   "openai-responses.sse": "openai-responses",
 };
 for (const file of readdirSync(dir).filter((name) => name in apis)) {
+  "google.sse": "google-generative-ai",
+  "mistral.sse": "mistral-conversations",
+// The path each API appends to its base URL starts after these (the server ignores paths).
+const basePaths = { "anthropic-messages": "", "google-generative-ai": "/v1beta", "mistral-conversations": "" };
+const only = process.argv.slice(2);
+for (const file of readdirSync(dir).filter((name) => name in apis && (only.length === 0 || only.includes(name)))) {
   const body = readFileSync(join(dir, file));
   const server = createServer((request, response) => {
     request.resume();
@@ -35,7 +42,7 @@ for (const file of readdirSync(dir).filter((name) => name in apis)) {
   const api = apis[file];
   const base = `http://127.0.0.1:${server.address().port}`;
   const model = {
-    id: "bench", name: "bench", api, provider: "recorded", baseUrl: api === "anthropic-messages" ? base : `${base}/v1`,
+    id: "bench", name: "bench", api, provider: "recorded", baseUrl: `${base}${basePaths[api] ?? "/v1"}`,
     reasoning: true, input: ["text"], cost: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
     contextWindow: 128000, maxTokens: 16384,
   };

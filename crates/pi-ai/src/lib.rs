@@ -97,7 +97,10 @@ pub use options::{
 pub use overflow::{is_context_overflow, is_recoverable_length};
 pub use partial::PartialMessage;
 pub use providers::faux;
-pub use providers::{AnthropicMessages, AzureOpenAiResponses, OpenAiCompletions, OpenAiResponses};
+pub use providers::{
+    AnthropicMessages, AzureOpenAiResponses, GoogleGenerativeAi, MistralConversations,
+    OpenAiCompletions, OpenAiResponses,
+};
 pub use registry::{
     ApiProvider, ApiRegistry, StartError, complete, complete_simple, stream, stream_simple,
 };

@@ -3,6 +3,8 @@
 mod anthropic;
 mod azure_openai_responses;
 pub mod faux;
+mod google;
+mod mistral;
 mod openai_completions;
 mod openai_responses;
 
@@ -13,6 +15,8 @@ use crate::message::{InputContent, Message, UserContent};
 
 pub use anthropic::AnthropicMessages;
 pub use azure_openai_responses::AzureOpenAiResponses;
+pub use google::GoogleGenerativeAi;
+pub use mistral::MistralConversations;
 pub use openai_completions::OpenAiCompletions;
 pub use openai_responses::OpenAiResponses;
 

@@ -9,7 +9,8 @@ use crate::message::AssistantMessage;
 use crate::model::Model;
 use crate::options::{SimpleStreamOptions, StreamOptions};
 use crate::providers::{
-    AnthropicMessages, AzureOpenAiResponses, OpenAiCompletions, OpenAiResponses,
+    AnthropicMessages, AzureOpenAiResponses, GoogleGenerativeAi, MistralConversations,
+    OpenAiCompletions, OpenAiResponses,
 };
 use crate::stream::AssistantStream;
 
@@ -63,7 +64,7 @@ pub trait ApiProvider: Send + Sync {
 /// registry.register(faux.clone());
 /// assert_eq!(
 ///     registry.apis(),
-///     ["anthropic-messages", "azure-openai-responses", "my-api", "openai-completions", "openai-responses"]
+///     ["anthropic-messages", "azure-openai-responses", "google-generative-ai", "mistral-conversations", "my-api", "openai-completions", "openai-responses"]
 /// );
 ///
 /// let options = SimpleStreamOptions { reasoning: Some(ThinkingLevel::High), ..Default::default() };
@@ -92,13 +93,16 @@ impl ApiRegistry {
     }
 
     /// A registry with the built-in adapters: `anthropic-messages`, `openai-completions`,
-    /// `openai-responses` and `azure-openai-responses`.
+    /// `openai-responses`, `azure-openai-responses`, `google-generative-ai` and
+    /// `mistral-conversations`.
     pub fn builtin() -> Self {
         let mut registry = ApiRegistry::new();
         registry.register(AnthropicMessages);
         registry.register(OpenAiCompletions);
         registry.register(OpenAiResponses::default());
         registry.register(AzureOpenAiResponses::default());
+        registry.register(GoogleGenerativeAi);
+        registry.register(MistralConversations);
         registry
     }
 

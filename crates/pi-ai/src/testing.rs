@@ -2,7 +2,9 @@
 //!
 //! Queue [`Turn`]s; each request takes the next one and gets it back in the wire format its
 //! path asks for (`…/messages` for Anthropic, `…/chat/completions` for OpenAI Chat
-//! Completions, `…/responses` for OpenAI Responses), streamed as server-sent events. Every request is recorded. A turn can
+//! Completions, `…/responses` for OpenAI Responses, `…/models/{id}:streamGenerateContent` for
+//! Gemini, `/mistral/…/chat/completions` for Mistral), streamed as server-sent events. Every
+//! request is recorded. A turn can
 //! instead inject a [`Fault`]: an HTTP error with a provider-shaped body and `retry-after`,
 //! a connection cut mid-stream, or a stall.
 //!
@@ -20,6 +22,8 @@
 //! ```
 
 mod anthropic;
+mod google;
+mod mistral;
 mod openai_chat;
 mod openai_responses;
 
@@ -298,6 +302,17 @@ impl TestServer {
         format!("http://{}", self.addr)
     }
 
+    /// The base URL of `api` on this server.
+    fn base_url(&self, api: &str) -> String {
+        match api {
+            "anthropic-messages" => self.url(),
+            "google-generative-ai" => format!("{}/v1beta", self.url()),
+            // Mistral shares OpenAI's path; the prefix tells them apart.
+            "mistral-conversations" => format!("{}/mistral", self.url()),
+            _ => format!("{}/v1", self.url()),
+        }
+    }
+
     /// Queues a turn.
     pub fn push(&self, turn: Turn) {
         lock(&self.shared.turns).push_back(turn);
@@ -308,14 +323,11 @@ impl TestServer {
         lock(&self.shared.requests).clone()
     }
 
-    /// A model served by this server: base URL `http://…` for Anthropic, `http://…/v1`
-    /// otherwise; no costs; 128k context, 16k output.
+    /// A model served by this server: base URL `http://…` for Anthropic, `http://…/v1beta`
+    /// for Gemini, `http://…/mistral` for Mistral, `http://…/v1` otherwise; no costs; 128k
+    /// context, 16k output.
     pub fn model(&self, api: &str, id: &str) -> Model {
-        let base_url = if api == "anthropic-messages" {
-            self.url()
-        } else {
-            format!("{}/v1", self.url())
-        };
+        let base_url = self.base_url(api);
         Model {
             id: id.to_string(),
             name: id.to_string(),
@@ -360,6 +372,8 @@ enum Wire {
     Anthropic,
     OpenAiChat,
     OpenAiResponses,
+    Google,
+    Mistral,
 }
 
 impl Wire {
@@ -367,10 +381,14 @@ impl Wire {
         let path = path.split('?').next().unwrap_or(path);
         if path.ends_with("/messages") {
             Some(Wire::Anthropic)
+        } else if path.starts_with("/mistral/") && path.ends_with("/chat/completions") {
+            Some(Wire::Mistral)
         } else if path.ends_with("/chat/completions") {
             Some(Wire::OpenAiChat)
         } else if path.ends_with("/responses") {
             Some(Wire::OpenAiResponses)
+        } else if path.ends_with(":streamGenerateContent") {
+            Some(Wire::Google)
         } else {
             None
         }
@@ -382,6 +400,8 @@ impl Wire {
             Wire::Anthropic => anthropic::frames(turn, request),
             Wire::OpenAiChat => openai_chat::frames(turn, request),
             Wire::OpenAiResponses => openai_responses::frames(turn, request),
+            Wire::Google => google::frames(turn, request),
+            Wire::Mistral => mistral::frames(turn, request),
         }
     }
 
@@ -390,6 +410,8 @@ impl Wire {
             Wire::Anthropic => anthropic::error_body(status, message),
             Wire::OpenAiChat => openai_chat::error_body(status, message),
             Wire::OpenAiResponses => openai_responses::error_body(status, message),
+            Wire::Google => google::error_body(status, message),
+            Wire::Mistral => mistral::error_body(status, message),
         }
     }
 }

@@ -24,6 +24,7 @@ use crate::stream::{AssistantStream, AssistantWriter};
 
 use compat::CompletionsCompat;
 use events::{Chunk, State};
+pub(crate) use request::short_hash;
 use request::{GrammarInputs, build_body};
 
 pub(super) use request::short_hash;

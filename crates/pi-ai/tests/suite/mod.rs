@@ -1,6 +1,7 @@
 mod adapters;
 mod catalog;
 mod classification;
+mod adapters_google_mistral;
 mod events;
 mod faux;
 mod fixtures;

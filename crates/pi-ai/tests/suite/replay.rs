@@ -72,6 +72,7 @@ fn model(server: &TestServer, session: &Session) -> (Model, &'static str, &'stat
         "mock-anth" => ("anthropic-messages", "sk-ant-mock", "anthropic"),
         "mock-chat" => ("openai-completions", "sk-mock", "openai-chat"),
         "mock-resp" => ("openai-responses", "sk-mock", "openai-responses"),
+        "mock-gem" => ("google-generative-ai", "mock", "gemini"),
         other => panic!("no replay for provider {other}"),
     };
     let mut model = server.model(api, &session.model);
@@ -118,6 +119,16 @@ async fn replay(name: &str) -> usize {
             .iter()
             .filter(|r| r.api == wire && r.body["model"] == ours["model"])
             .filter(|r| conversation_len(&r.body) == conversation_len(ours))
+            .filter(|r| {
+                // Gemini calls its messages `contents`.
+                let turns = |body: &Value| {
+                    body.get("messages")
+                        .or_else(|| body.get("contents"))
+                        .and_then(Value::as_array)
+                        .map(Vec::len)
+                };
+                turns(&r.body) == turns(ours)
+            })
             .collect();
         assert!(
             !candidates.is_empty(),
@@ -194,6 +205,8 @@ async fn openai_completions_thinking_session() {
 #[tokio::test]
 async fn openai_responses_thinking_session() {
     assert_eq!(replay("thinking-openai-responses").await, 2);
+async fn google_thinking_session() {
+    assert_eq!(replay("thinking-google").await, 2);
 }
 
 #[tokio::test]
@@ -261,6 +274,77 @@ async fn tricky_contexts_build_the_reference_bodies() {
             ours == expected,
             "{name} differs from the reference:\n{}",
             diff(&expected, &ours, "")
+        );
+    }
+}
+
+/// Google and Mistral requests as they go over the wire, for the contexts and options in
+/// `fixtures/request-bodies/wire-cases.json` (thinking levels on Gemini 2.5, 3 and Gemma 4,
+/// replayed signatures, foreign tool-call ids, images per model generation, Magistral's
+/// reasoning mode and Mistral's reasoning effort): each must equal what the reference sent
+/// (`wire-reference.json`) in path, headers and body.
+#[tokio::test]
+async fn google_and_mistral_requests_equal_the_reference_on_the_wire() {
+    let read = |name: &str| -> Value {
+        let path = super::support::fixture(&format!("request-bodies/{name}"));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let cases = read("wire-cases.json");
+    let reference = read("wire-reference.json");
+    for case in cases.as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let context: pi_ai::Context =
+            serde_json::from_value(read(case["context"].as_str().unwrap())).unwrap();
+        let server = TestServer::start().await.unwrap();
+        let mut model: Model = serde_json::from_value(case["model"].clone()).unwrap();
+        model.base_url = server.model(&model.api, &model.id).base_url;
+        server.push(Turn::text("ok"));
+        let o = &case["options"];
+        let options = SimpleStreamOptions {
+            base: StreamOptions {
+                api_key: o["apiKey"].as_str().map(str::to_string),
+                temperature: o["temperature"].as_f64(),
+                max_tokens: o["maxTokens"].as_u64(),
+                session_id: o["sessionId"].as_str().map(str::to_string),
+                cache_retention: serde_json::from_value(o["cacheRetention"].clone()).ok(),
+                tool_choice: serde_json::from_value(o["toolChoice"].clone()).ok(),
+                ..StreamOptions::default()
+            },
+            reasoning: serde_json::from_value(o["reasoning"].clone()).ok(),
+            thinking_budgets: serde_json::from_value(o["thinkingBudgets"].clone()).ok(),
+        };
+        let reply = pi_ai::complete_simple(&model, &context, &options)
+            .await
+            .unwrap();
+        assert_eq!(reply.error_message, None, "{name}");
+        let requests = server.requests();
+        let ours = &requests[0];
+        let expected = &reference[name];
+        assert_eq!(ours.path, expected["path"], "{name}: path");
+        for (header, value) in expected["headers"].as_object().unwrap() {
+            // fetch's own default, not the adapter's.
+            if header == "accept" && model.api == "google-generative-ai" {
+                continue;
+            }
+            assert_eq!(
+                ours.header(header),
+                value.as_str(),
+                "{name}: header {header}"
+            );
+        }
+        if model.api == "google-generative-ai" {
+            assert_eq!(ours.header("x-affinity"), None, "{name}");
+        } else if expected["headers"].get("x-affinity").is_none() {
+            assert_eq!(
+                ours.header("x-affinity"),
+                None,
+                "{name}: no affinity header"
+            );
+        }
+        assert!(
+            ours.body == expected["body"],
+            "{name} differs from the reference:\n{}",
+            diff(&expected["body"], &ours.body, "")
         );
     }
 }
