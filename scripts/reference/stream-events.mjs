@@ -24,10 +24,9 @@ const apis = {
   "anthropic.sse": "anthropic-messages",
   "openai-chat.sse": "openai-completions",
   "openai-responses.sse": "openai-responses",
-};
-for (const file of readdirSync(dir).filter((name) => name in apis)) {
   "google.sse": "google-generative-ai",
   "mistral.sse": "mistral-conversations",
+};
 // The path each API appends to its base URL starts after these (the server ignores paths).
 const basePaths = { "anthropic-messages": "", "google-generative-ai": "/v1beta", "mistral-conversations": "" };
 const only = process.argv.slice(2);

@@ -63,6 +63,9 @@ fn bench(c: &mut Criterion) {
             "openai-responses",
             expand(&recorded("openai-responses.sse"), |f| {
                 f.starts_with("event: response.output_text.delta\n")
+            }),
+        ),
+        (
             "google-generative-ai",
             expand(&recorded("google.sse"), |f| {
                 f.contains("{\"text\":")

@@ -15,13 +15,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use indexmap::IndexMap;
-use pi_agent_core::{Agent, AgentEvent, AgentMessage, AgentOptions, AgentTool, QueueMode, StreamFn};
+use pi_agent_core::{
+    Agent, AgentEvent, AgentMessage, AgentOptions, AgentTool, QueueMode, StreamFn,
+};
+use pi_ai::CancellationToken;
 use pi_ai::{
-    AssistantMessage, ImageContent, InputContent, Message, Model, SimpleStreamOptions,
-    StopReason, SystemMessage, TextContent, ThinkingLevel, UserContent, UserMessage,
+    AssistantMessage, ImageContent, InputContent, Message, Model, SimpleStreamOptions, StopReason,
+    SystemMessage, TextContent, ThinkingLevel, UserContent, UserMessage,
 };
 use serde_json::Value;
-use pi_ai::CancellationToken;
 
 use crate::config::guidance;
 use crate::session::{EntryKind, SessionError, SessionManager};
@@ -154,13 +156,18 @@ struct Queues {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A listener that panicked must not take the session down with it.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl AgentSession {
     /// Binds an agent to `session`. A new session records the model and thinking level
     /// first; a resumed one gets a thinking-level entry if it has none.
-    pub fn new(mut session: SessionManager, config: AgentSessionConfig) -> Result<Self, SessionError> {
+    pub fn new(
+        mut session: SessionManager,
+        config: AgentSessionConfig,
+    ) -> Result<Self, SessionError> {
         let context = session.build_session_context()?;
         let has_thinking_entry = session
             .branch_entries(None)?
@@ -231,8 +238,7 @@ impl AgentSession {
 
     /// The current model, if one is selected.
     pub fn model(&self) -> Option<Model> {
-        lock(&self.shared.has_model)
-            .then(|| self.agent.state().model.clone())
+        lock(&self.shared.has_model).then(|| self.agent.state().model.clone())
     }
 
     /// The current thinking level.
@@ -550,7 +556,9 @@ impl Shared {
     fn will_retry(&self, messages: &[AgentMessage]) -> bool {
         let settings = lock(&self.config).retry;
         let run = lock(&self.run);
-        if run.abort_requested || !settings.enabled || u64::from(run.retry_attempt) >= settings.max_retries
+        if run.abort_requested
+            || !settings.enabled
+            || u64::from(run.retry_attempt) >= settings.max_retries
         {
             return false;
         }
@@ -595,13 +603,15 @@ impl Shared {
         let queues = &mut *queues;
         let removed = [&mut queues.steering, &mut queues.follow_up]
             .into_iter()
-            .any(|queue| match queue.iter().position(|queued| *queued == text) {
-                Some(at) => {
-                    queue.remove(at);
-                    true
-                }
-                None => false,
-            });
+            .any(
+                |queue| match queue.iter().position(|queued| *queued == text) {
+                    Some(at) => {
+                        queue.remove(at);
+                        true
+                    }
+                    None => false,
+                },
+            );
         if removed {
             let (steering, follow_up) = (queues.steering.clone(), queues.follow_up.clone());
             self.emit(&SessionEvent::QueueUpdate {
@@ -703,19 +713,22 @@ fn normalize_images(
             ResizeOptions {
                 max_width: clamp(resize.max_width, defaults.max_width),
                 max_height: clamp(resize.max_height, defaults.max_height),
-                max_bytes: resize
-                    .max_bytes
-                    .map_or(defaults.max_bytes, |v| usize::try_from(v).unwrap_or(usize::MAX)),
-                jpeg_quality: resize
-                    .jpeg_quality
-                    .map_or(defaults.jpeg_quality, |v| u8::try_from(v.min(100)).unwrap_or(80)),
+                max_bytes: resize.max_bytes.map_or(defaults.max_bytes, |v| {
+                    usize::try_from(v).unwrap_or(usize::MAX)
+                }),
+                jpeg_quality: resize.jpeg_quality.map_or(defaults.jpeg_quality, |v| {
+                    u8::try_from(v.min(100)).unwrap_or(80)
+                }),
             }
         });
     let mut ready = Vec::with_capacity(images.len());
     let mut hints = Vec::new();
     for image in images {
         let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&image.data) else {
-            hints.push(format!("[Image omitted: invalid {} data.]", image.mime_type));
+            hints.push(format!(
+                "[Image omitted: invalid {} data.]",
+                image.mime_type
+            ));
             continue;
         };
         match process_image(&bytes, &image.mime_type, auto_resize, resize) {

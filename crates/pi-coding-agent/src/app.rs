@@ -47,7 +47,11 @@ fn run(argv: Vec<OsString>) -> i32 {
         eprintln_plain("Error: --export is not supported yet");
         return 1;
     }
-    let mode = app_mode(&args, std::io::stdin().is_terminal(), std::io::stdout().is_terminal());
+    let mode = app_mode(
+        &args,
+        std::io::stdin().is_terminal(),
+        std::io::stdout().is_terminal(),
+    );
     if args.mode == Some(Mode::Rpc) && !args.file_args.is_empty() {
         eprintln_plain("Error: @file arguments are not supported in RPC mode");
         return 1;
@@ -140,7 +144,10 @@ pub(crate) fn read_piped_stdin() -> Option<String> {
 
 pub(crate) fn print_stdout(text: &str) -> i32 {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => 0,
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(_) => 1,

@@ -27,8 +27,6 @@ use events::{Chunk, State};
 pub(crate) use request::short_hash;
 use request::{GrammarInputs, build_body};
 
-pub(super) use request::short_hash;
-
 /// The `openai-completions` adapter.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OpenAiCompletions;

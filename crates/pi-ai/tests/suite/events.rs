@@ -62,6 +62,9 @@ async fn openai_completions_events_match_the_reference() {
 #[tokio::test]
 async fn openai_responses_events_match_the_reference() {
     compare("openai-responses", "openai-responses").await;
+}
+
+#[tokio::test]
 async fn google_events_match_the_reference() {
     compare("google", "google-generative-ai").await;
 }

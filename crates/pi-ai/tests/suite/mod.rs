@@ -1,7 +1,7 @@
 mod adapters;
+mod adapters_google_mistral;
 mod catalog;
 mod classification;
-mod adapters_google_mistral;
 mod events;
 mod faux;
 mod fixtures;

@@ -205,6 +205,9 @@ async fn openai_completions_thinking_session() {
 #[tokio::test]
 async fn openai_responses_thinking_session() {
     assert_eq!(replay("thinking-openai-responses").await, 2);
+}
+
+#[tokio::test]
 async fn google_thinking_session() {
     assert_eq!(replay("thinking-google").await, 2);
 }

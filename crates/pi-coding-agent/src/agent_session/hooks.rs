@@ -41,19 +41,22 @@ pub trait Credentials: Send + Sync {
 /// `inner`, with each request's credentials resolved first.
 pub(super) fn authenticated(inner: StreamFn, credentials: Arc<dyn Credentials>) -> StreamFn {
     Arc::new(move |model, context, options| {
-        let resolved = credentials
-            .request_credentials(model)
-            .map_err(|_| StartError::NoApiKey {
-                provider: model.provider.clone(),
-            })?;
+        let resolved =
+            credentials
+                .request_credentials(model)
+                .map_err(|_| StartError::NoApiKey {
+                    provider: model.provider.clone(),
+                })?;
         let mut options = options.clone();
         if resolved.api_key.is_some() {
             options.base.api_key = resolved.api_key;
         }
-        options
-            .base
-            .headers
-            .extend(resolved.headers.into_iter().map(|(name, value)| (name, Some(value))));
+        options.base.headers.extend(
+            resolved
+                .headers
+                .into_iter()
+                .map(|(name, value)| (name, Some(value))),
+        );
         if resolved.env.is_some() {
             options.base.env = resolved.env;
         }

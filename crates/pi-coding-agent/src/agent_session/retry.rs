@@ -9,10 +9,13 @@ use crate::config::settings::RetrySettings;
 /// The wait before retry `attempt` (from 1): `base × 2^(attempt−1)`, or longer when the
 /// provider asked for longer, never more than `max_agent_delay_ms`.
 pub fn retry_delay_ms(settings: &RetrySettings, attempt: u32, hint: Option<Duration>) -> u64 {
-    let exponential = settings
-        .base_delay_ms
-        .saturating_mul(1u64.checked_shl(attempt.saturating_sub(1)).unwrap_or(u64::MAX));
-    let hinted = hint.map_or(0, |hint| u64::try_from(hint.as_millis()).unwrap_or(u64::MAX));
+    let exponential = settings.base_delay_ms.saturating_mul(
+        1u64.checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u64::MAX),
+    );
+    let hinted = hint.map_or(0, |hint| {
+        u64::try_from(hint.as_millis()).unwrap_or(u64::MAX)
+    });
     exponential.max(hinted).min(settings.max_agent_delay_ms)
 }
 
@@ -48,8 +51,17 @@ mod tests {
     #[test]
     fn a_longer_provider_hint_wins() {
         let settings = defaults();
-        assert_eq!(retry_delay_ms(&settings, 1, Some(Duration::from_secs(7))), 7000);
-        assert_eq!(retry_delay_ms(&settings, 2, Some(Duration::from_millis(500))), 4000);
-        assert_eq!(retry_delay_ms(&settings, 1, Some(Duration::from_secs(600))), 60_000);
+        assert_eq!(
+            retry_delay_ms(&settings, 1, Some(Duration::from_secs(7))),
+            7000
+        );
+        assert_eq!(
+            retry_delay_ms(&settings, 2, Some(Duration::from_millis(500))),
+            4000
+        );
+        assert_eq!(
+            retry_delay_ms(&settings, 1, Some(Duration::from_secs(600))),
+            60_000
+        );
     }
 }

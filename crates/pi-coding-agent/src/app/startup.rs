@@ -7,9 +7,7 @@ use pi_agent_core::AgentTool;
 use pi_ai::Model;
 
 use super::{AppMode, eprintln_plain};
-use crate::agent_session::{
-    AgentSession, AgentSessionConfig, Credentials, RequestCredentials,
-};
+use crate::agent_session::{AgentSession, AgentSessionConfig, Credentials, RequestCredentials};
 use crate::cli::{Args, initial_message, process_file_args};
 use crate::config::{self, ConfigPaths, Env, ModelRegistry, Settings};
 use crate::modes::{PrintInput, PrintOutput, run_print_mode};
@@ -48,12 +46,11 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
     }
     validate_session_flags(args)?;
     let request = session_request(args);
-    let opened = open_session(request, &process_cwd, &location, confirm_fork).map_err(|err| {
-        match err {
+    let opened =
+        open_session(request, &process_cwd, &location, confirm_fork).map_err(|err| match err {
             OpenError::Declined => err.to_string(),
             other => format!("Error: {other}"),
-        }
-    })?;
+        })?;
     if let Some(warning) = &opened.warning {
         eprintln_plain(warning);
     }
@@ -69,7 +66,8 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
     }
     let cwd = session.cwd().to_path_buf();
 
-    let trusted = config::trust::project_trusted(&paths, &cwd, args.project_trust, &startup_settings);
+    let trusted =
+        config::trust::project_trusted(&paths, &cwd, args.project_trust, &startup_settings);
     let mut settings = Settings::load(&paths, &cwd, trusted, &env);
     for diagnostic in settings.take_diagnostics() {
         eprintln_plain(&format!("Warning: {diagnostic}"));
@@ -118,8 +116,8 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
             .await
             .unwrap_or(None),
     };
-    let file_input = process_file_args(&args.file_args, &process_cwd)
-        .map_err(|err| format!("Error: {err}"))?;
+    let file_input =
+        process_file_args(&args.file_args, &process_cwd).map_err(|err| format!("Error: {err}"))?;
     let first = initial_message(stdin, &file_input.text, &mut args.messages);
 
     // The model: the command line, the scope, the session's own, the settings', or the first
@@ -208,7 +206,14 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
         messages: std::mem::take(&mut args.messages),
     };
     let interrupt = spawn_interrupt_handler(session.clone());
-    let code = run_print_mode(&session, output, input, std::io::stdout(), std::io::stderr()).await;
+    let code = run_print_mode(
+        &session,
+        output,
+        input,
+        std::io::stdout(),
+        std::io::stderr(),
+    )
+    .await;
     interrupt.abort();
     tool_set.running_commands().kill_all();
     Ok(code)
@@ -347,7 +352,9 @@ fn request_options(settings: &Settings) -> pi_ai::SimpleStreamOptions {
     let mut options = pi_ai::SimpleStreamOptions::default();
     options.thinking_budgets = settings.thinking_budgets();
     let provider = settings.provider_retry();
-    options.base.max_retry_delay = Some(std::time::Duration::from_millis(provider.max_retry_delay_ms));
+    options.base.max_retry_delay = Some(std::time::Duration::from_millis(
+        provider.max_retry_delay_ms,
+    ));
     if let Some(retries) = provider.max_retries {
         options.base.max_retries = u32::try_from(retries).unwrap_or(u32::MAX);
     }
@@ -377,8 +384,13 @@ struct RegistryCredentials(Arc<Mutex<ModelRegistry>>);
 
 impl Credentials for RegistryCredentials {
     fn request_credentials(&self, model: &Model) -> Result<RequestCredentials, String> {
-        let registry = self.0.lock().map_err(|_| "model registry unavailable".to_string())?;
-        let auth = registry.request_auth(model).map_err(|err| err.to_string())?;
+        let registry = self
+            .0
+            .lock()
+            .map_err(|_| "model registry unavailable".to_string())?;
+        let auth = registry
+            .request_auth(model)
+            .map_err(|err| err.to_string())?;
         Ok(RequestCredentials {
             api_key: auth.api_key,
             headers: auth.headers.into_iter().collect(),
@@ -393,4 +405,3 @@ impl Credentials for RegistryCredentials {
             .unwrap_or(false)
     }
 }
-

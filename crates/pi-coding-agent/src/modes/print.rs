@@ -39,7 +39,8 @@ pub async fn run_print_mode(
     let out = std::sync::Arc::new(std::sync::Mutex::new(out));
     let subscription = match output {
         PrintOutput::Json => {
-            let header = pi_ai::js_number::to_string(&session.session().header().to_value()).unwrap_or_default();
+            let header = pi_ai::js_number::to_string(&session.session().header().to_value())
+                .unwrap_or_default();
             write_line(&out, &header);
             let sink = std::sync::Arc::clone(&out);
             Some(session.subscribe(move |event: &SessionEvent<'_>| {
