@@ -244,3 +244,34 @@ fn the_header_hint_wins_and_needs_an_error() {
     message.stop_reason = StopReason::Stop;
     assert_eq!(retry_delay_hint(&message), None);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn any_text_or_header_is_read_without_panicking(text in any::<String>()) {
+            let _ = retry_delay_hint(&failed(&text));
+            let _ = is_retryable_assistant_error(&failed(&text));
+            let _ = crate::is_context_overflow(&failed(&text), Some(1000));
+            if let Ok(value) = HeaderValue::from_str(&text) {
+                for name in ["retry-after", "retry-after-ms", "x-ratelimit-reset-tokens"] {
+                    let mut map = HeaderMap::new();
+                    map.insert(name, value.clone());
+                    let _ = retry_delay_from_headers(&map, SystemTime::now());
+                }
+            }
+        }
+
+        #[test]
+        fn go_durations_add_up(h in 0u64..48, m in 0u64..60, s in 0u64..60, ms in 0u64..1000) {
+            let text = format!("{h}h{m}m{s}s{ms}ms");
+            let expected = Duration::from_millis(((h * 60 + m) * 60 + s) * 1000 + ms);
+            let parsed = parse_duration(&text).unwrap();
+            let error = parsed.abs_diff(expected);
+            prop_assert!(error < Duration::from_micros(1), "{text}: {parsed:?}");
+        }
+    }
+}
