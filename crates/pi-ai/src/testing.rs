@@ -177,7 +177,7 @@ pub enum ScriptedStop {
     ToolUse,
     /// A refusal (`refusal`, `content_filter`).
     Refusal,
-    /// This exact provider stop reason.
+    /// This exact provider stop reason (Responses: a status, or `status.incomplete_reason`).
     Raw(String),
     /// No stop reason at all.
     Missing,

@@ -839,3 +839,116 @@ async fn network_and_parse_failures_are_error_events() {
         assert!(error.contains("{not json"), "{api}: {error}");
     }
 }
+
+/// Tools a later system message adds are loaded where they appear, when the endpoint can:
+/// as `additional_tools`, or as a completed client-side tool search. The expected inputs are
+/// what the reference built for the same transcript.
+#[tokio::test]
+async fn later_tool_additions_are_anchored_in_place() {
+    let tool = |name: &str| {
+        json!({"name": name, "description": format!("The {name} tool"),
+               "parameters": {"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"]}})
+    };
+    let context: Context = serde_json::from_value(json!({"messages": [
+        {"role": "system", "content": "Base.", "toolsAdded": [tool("read")], "timestamp": 1},
+        {"role": "user", "content": "hi", "timestamp": 2},
+        {"role": "system", "content": "", "sections": {"extra": "More rules."},
+         "toolsAdded": [tool("grep"), tool("find")], "timestamp": 3},
+        {"role": "user", "content": "again", "timestamp": 4}
+    ]}))
+    .unwrap();
+    let declared = |name: &str, extra: Value| {
+        let mut wire = json!({"type": "function", "name": name,
+            "description": format!("The {name} tool"),
+            "parameters": {"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"]}});
+        wire.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        wire
+    };
+    let update = json!({"role": "system", "content": "Updated system prompt section \"extra\":\n\nMore rules."});
+    let head = [
+        json!({"role": "system", "content": "Base."}),
+        json!({"role": "user", "content": [{"type": "input_text", "text": "hi"}]}),
+    ];
+    let again = json!({"role": "user", "content": [{"type": "input_text", "text": "again"}]});
+    let additional = json!({"type": "additional_tools", "role": "developer",
+        "tools": [declared("grep", json!({})), declared("find", json!({}))]});
+    let deferred = json!({"defer_loading": true, "strict": false});
+    let search = [
+        json!({"type": "tool_search_call", "call_id": "pi_tool_load_4w0aqq1l3azfe",
+               "execution": "client", "status": "completed",
+               "arguments": {"query": "grep find", "limit": 2}}),
+        json!({"type": "tool_search_output", "call_id": "pi_tool_load_4w0aqq1l3azfe",
+               "execution": "client", "status": "completed",
+               "tools": [declared("grep", deferred.clone()), declared("find", deferred)]}),
+    ];
+    let cases = [
+        (
+            json!({"supportsMidConvoSystemMessages": true, "supportsAdditionalTools": true}),
+            [&head[..], &[additional, update.clone(), again.clone()]].concat(),
+            json!([declared("read", json!({}))]),
+        ),
+        (
+            json!({"supportsMidConvoSystemMessages": true, "supportsToolSearch": true,
+                   "supportsStrictMode": true}),
+            [&head[..], &search[..], &[update, again]].concat(),
+            json!([declared("read", json!({"strict": false}))]),
+        ),
+    ];
+    let server = server().await;
+    for (compat, input, tools) in cases {
+        server.push(Turn::text("ok"));
+        let mut model = server.model(RESPONSES, "m");
+        model.compat = Some(serde_json::from_value(compat).unwrap());
+        pi_ai::complete(&model, &context, &keyed()).await;
+        let body = server.requests().pop().unwrap().body;
+        assert_eq!(body["input"], Value::Array(input));
+        assert_eq!(body["tools"], tools);
+    }
+}
+
+/// Grammar tools go out as custom tools and their calls replay as custom tool calls (the
+/// expected body is the reference's for the same context).
+#[tokio::test]
+async fn grammar_tools_and_their_calls() {
+    let server = server().await;
+    let mut model = server.model(RESPONSES, "m");
+    model.compat =
+        Some(serde_json::from_value(json!({"supportsOpenAIGrammarTools": true})).unwrap());
+    let context: Context = serde_json::from_value(json!({
+        "systemPrompt": "Sys",
+        "tools": [{"name": "patch", "description": "Apply a patch",
+            "parameters": {"type": "object", "properties": {"diff": {"type": "string"}}, "required": ["diff"]},
+            "constrainedSampling": {"type": "grammar", "variants": {"openai_lark": "start: /.+/"}}}],
+        "messages": [
+            {"role": "user", "content": "fix it", "timestamp": 1},
+            {"role": "assistant", "content": [{"type": "toolCall", "id": "call_9|ctc_9", "name": "patch",
+                "arguments": {"diff": "--- a"}, "namespace": "ns"}],
+             "api": "openai-responses", "provider": model.provider, "model": "m",
+             "usage": {"input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0, "totalTokens": 0,
+                "cost": {"input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0, "total": 0}},
+             "stopReason": "toolUse", "timestamp": 2},
+            {"role": "toolResult", "toolCallId": "call_9|ctc_9", "toolName": "patch",
+             "content": [{"type": "text", "text": "applied"}], "isError": false, "timestamp": 3}
+        ]}))
+    .unwrap();
+    server.push(Turn::text("ok"));
+    pi_ai::complete(&model, &context, &keyed()).await;
+    let body = &server.requests()[0].body;
+    assert_eq!(
+        body["input"],
+        json!([
+            {"role": "system", "content": "Sys"},
+            {"role": "user", "content": [{"type": "input_text", "text": "fix it"}]},
+            {"type": "custom_tool_call", "id": "ctc_9", "call_id": "call_9", "name": "patch",
+             "input": "--- a", "namespace": "ns"},
+            {"type": "custom_tool_call_output", "call_id": "call_9", "output": "applied"}
+        ])
+    );
+    assert_eq!(
+        body["tools"],
+        json!([{"type": "custom", "name": "patch", "description": "Apply a patch",
+                "format": {"type": "grammar", "syntax": "lark", "definition": "start: /.+/"}}])
+    );
+}

@@ -730,6 +730,38 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// However a grammar tool's input is split, the fragments spell its JSON arguments.
+        #[test]
+        fn custom_input_fragments_spell_the_arguments(
+            input in "\\PC{0,40}",
+            cuts in proptest::collection::vec(proptest::prelude::any::<usize>(), 0..6),
+        ) {
+            let mut custom = CustomInput {
+                property: "p\"q".into(),
+                current: String::new(),
+                sent: String::new(),
+                started: false,
+                closed: false,
+            };
+            let boundaries: Vec<usize> = input.char_indices().map(|(i, _)| i).collect();
+            let mut ends: Vec<usize> = cuts
+                .iter()
+                .filter_map(|c| boundaries.get(c % boundaries.len().max(1)).copied())
+                .collect();
+            ends.sort_unstable();
+            let mut json = String::new();
+            for end in ends {
+                if let Some(fragment) = custom.advance(input[..end].to_string(), false).unwrap() {
+                    json.push_str(&fragment);
+                }
+            }
+            json.push_str(&custom.advance(input.clone(), true).unwrap().unwrap());
+            let parsed: Value = serde_json::from_str(&json).unwrap();
+            proptest::prop_assert_eq!(parsed, json!({"p\"q": input}));
+        }
+    }
+
     #[test]
     fn encrypted_reasoning_is_backfilled_from_the_final_response() {
         let message = feed(
