@@ -23,8 +23,10 @@ pub mod auth;
 mod env;
 pub mod guidance;
 mod json;
+pub mod list_models;
 mod lock;
 pub mod model_registry;
+pub mod model_resolver;
 pub mod models_json;
 mod paths;
 pub mod resolve_value;
@@ -35,6 +37,11 @@ pub use env::Env;
 pub use json::{strip_bom, strip_jsonc, to_pretty_string};
 pub use lock::{FileLock, LockError};
 pub use model_registry::{ModelRegistry, RequestAuth, RequestAuthError};
+pub use model_resolver::{
+    CliModelArgs, CliModelResolution, DEFAULT_THINKING_LEVEL, ExistingSession, InitialModel,
+    ModelOptions, ScopedModel, SessionModel, build_model_options, choose_session_model,
+    find_initial_model, parse_model_pattern, resolve_cli_model, resolve_model_scope,
+};
 pub use models_json::{ModelsConfig, ProviderConfig};
 pub use paths::{
     AGENT_DIR_VAR, ConfigPaths, PACKAGE_DIR_VAR, PROJECT_CONFIG_DIR, SESSION_DIR_VAR, expand_tilde,
