@@ -31,6 +31,7 @@ pub mod models_json;
 mod paths;
 pub mod resolve_value;
 pub mod settings;
+pub mod trust;
 
 pub use auth::{AuthError, AuthMethods, AuthSource, AuthStorage, Credential, ResolvedAuth};
 pub use env::Env;
@@ -50,6 +51,7 @@ pub use paths::{
 };
 pub use resolve_value::{ResolveError, ValueResolver};
 pub use settings::{Settings, SettingsDiagnostic, SettingsError, SettingsScope};
+pub use trust::{ProjectTrust, TrustInputs, TrustStore, resolve_project_trust};
 
 /// Why configuration could not be set up at all.
 #[derive(Debug, thiserror::Error)]
