@@ -23,18 +23,26 @@ pub mod auth;
 mod env;
 pub mod guidance;
 mod json;
+pub mod list_models;
 mod lock;
 pub mod model_registry;
+pub mod model_resolver;
 pub mod models_json;
 mod paths;
 pub mod resolve_value;
 pub mod settings;
+pub mod trust;
 
 pub use auth::{AuthError, AuthMethods, AuthSource, AuthStorage, Credential, ResolvedAuth};
 pub use env::Env;
 pub use json::{strip_bom, strip_jsonc, to_pretty_string};
 pub use lock::{FileLock, LockError};
 pub use model_registry::{ModelRegistry, RequestAuth, RequestAuthError};
+pub use model_resolver::{
+    CliModelArgs, CliModelResolution, DEFAULT_THINKING_LEVEL, ExistingSession, InitialModel,
+    ModelOptions, ScopedModel, SessionModel, build_model_options, choose_session_model,
+    find_initial_model, parse_model_pattern, resolve_cli_model, resolve_model_scope,
+};
 pub use models_json::{ModelsConfig, ProviderConfig};
 pub use paths::{
     AGENT_DIR_VAR, ConfigPaths, PACKAGE_DIR_VAR, PROJECT_CONFIG_DIR, SESSION_DIR_VAR, expand_tilde,
@@ -43,6 +51,7 @@ pub use paths::{
 };
 pub use resolve_value::{ResolveError, ValueResolver};
 pub use settings::{Settings, SettingsDiagnostic, SettingsError, SettingsScope};
+pub use trust::{ProjectTrust, TrustInputs, TrustStore, resolve_project_trust};
 
 /// Why configuration could not be set up at all.
 #[derive(Debug, thiserror::Error)]

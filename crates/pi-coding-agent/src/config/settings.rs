@@ -28,7 +28,7 @@ pub use kinds::{
 pub use migrate::migrate_settings;
 pub use values::{
     BranchSummarySettings, CompactionSettings, ProviderRetrySettings, RetrySettings,
-    SettingValueError, TerminalOverrides,
+    SettingValueError, TerminalOverrides, parse_thinking_level,
 };
 
 /// Which settings file a value comes from.

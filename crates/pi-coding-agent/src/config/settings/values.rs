@@ -81,8 +81,8 @@ const DEFAULT_HTTP_IDLE_TIMEOUT_MS: u64 = 300_000;
 const DEFAULT_MAX_AGENT_RETRY_DELAY_MS: u64 = 60_000;
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-/// A thinking level by pi's name.
-pub(crate) fn parse_thinking_level(text: &str) -> Option<ThinkingLevel> {
+/// A thinking level by pi's name (`off` … `max`).
+pub fn parse_thinking_level(text: &str) -> Option<ThinkingLevel> {
     ThinkingLevel::ALL
         .into_iter()
         .find(|level| level.as_str() == text)
