@@ -66,8 +66,18 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
     }
     let cwd = session.cwd().to_path_buf();
 
-    let trusted =
-        config::trust::project_trusted(&paths, &cwd, args.project_trust, &startup_settings);
+    let trust = config::resolve_project_trust(
+        config::TrustInputs {
+            cwd: &cwd,
+            home: env.home(),
+            cli_override: args.project_trust,
+            default: startup_settings.default_project_trust(),
+            can_prompt: false,
+        },
+        &config::TrustStore::new(&paths),
+    )
+    .map_err(|err| format!("Error: {err}"))?;
+    let trusted = trust == config::ProjectTrust::Trusted;
     let mut settings = Settings::load(&paths, &cwd, trusted, &env);
     for diagnostic in settings.take_diagnostics() {
         eprintln_plain(&format!("Warning: {diagnostic}"));
@@ -80,7 +90,8 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
     }
 
     if let Some(search) = &args.list_models {
-        let table = config::format_model_list(&registry, search.as_deref());
+        let table =
+            config::list_models::format_model_list(&registry.available(), search.as_deref(), &docs_dir);
         return Ok(super::print_stdout(&table));
     }
 
@@ -122,43 +133,70 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
 
     // The model: the command line, the scope, the session's own, the settings', or the first
     // available one.
-    let has_messages = session
+    let context = session
         .build_session_context()
-        .map(|context| !context.messages.is_empty())
         .map_err(|err| format!("Error: {err}"))?;
-    let selection = config::select_initial_model(
-        &registry,
-        &settings,
-        &config::ModelRequest {
+    let has_thinking_entry = session
+        .branch_entries(None)
+        .map_err(|err| format!("Error: {err}"))?
+        .iter()
+        .any(|entry| matches!(entry.kind, crate::session::EntryKind::ThinkingLevelChange { .. }));
+    let patterns = args.models.clone().or_else(|| settings.enabled_models());
+    let (scoped_models, scope_warnings) = match &patterns {
+        Some(patterns) if !patterns.is_empty() => {
+            config::resolve_model_scope(patterns, &registry.available())
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
+    let has_messages = !context.messages.is_empty();
+    let options = config::build_model_options(
+        config::CliModelArgs {
             provider: args.provider.as_deref(),
             model: args.model.as_deref(),
             thinking: args.thinking,
-            scope: args.models.clone(),
-            session_model: session
-                .build_session_context()
-                .ok()
-                .and_then(|context| context.model),
-            session_thinking: None,
-            has_existing_session: has_messages,
         },
+        scoped_models,
+        has_messages,
+        &settings,
+        &registry,
     );
-    for warning in &selection.warnings {
+    for warning in scope_warnings.iter().chain(&options.warnings) {
         eprintln_plain(&format!("Warning: {warning}"));
     }
-    if let Some(error) = &selection.error {
+    if let Some(error) = options.errors.first() {
         return Err(format!("Error: {error}"));
     }
     if let Some(key) = &args.api_key {
-        match &selection.model {
+        match &options.model {
             Some(model) => registry.set_runtime_api_key(&model.provider, key),
             None => {
                 return Err("Error: --api-key requires a model to be specified via --model, --provider/--model, or --models".to_string());
             }
         }
     }
-    let Some(model) = selection.model.clone() else {
+    let session_thinking = has_thinking_entry
+        .then(|| pi_ai::ThinkingLevel::parse(&context.thinking_level))
+        .flatten();
+    let existing = has_messages.then(|| config::ExistingSession {
+        model: context
+            .model
+            .as_ref()
+            .map(|m| (m.provider.as_str(), m.model_id.as_str())),
+        thinking_level: session_thinking,
+    });
+    let chosen = config::choose_session_model(
+        options.model.clone(),
+        options.thinking_level,
+        existing,
+        &settings,
+        &registry,
+    );
+    let Some(model) = chosen.model.clone() else {
         return Err(config::guidance::no_models_available(&docs_dir));
     };
+    if let (Some(message), true) = (&chosen.fallback_message, options.model.is_none()) {
+        eprintln_plain(&format!("Warning: {message}"));
+    }
 
     let tools_options = tools_options(&settings, &paths);
     let tool_set = create_tools(&cwd, tools_options.clone());
@@ -178,7 +216,7 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
         session,
         AgentSessionConfig {
             model: Some(model),
-            thinking_level: selection.thinking_level,
+            thinking_level: chosen.thinking_level,
             tools,
             system_prompt: sections,
             expand_prompt: Some(Arc::new(move |text: &str| {
