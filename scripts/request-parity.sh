@@ -24,9 +24,9 @@ run() { # run <ref|ours> <provider>
   rm -rf "$work" && mkdir -p "$work"
   # Both point the system prompt's docs at the same installation.
   if [ "$1" = ref ]; then
-    WORK="$work" PI_PACKAGE_DIR="$ref_pkg" "$tools/pi-ref.sh" run --provider "$2" --model tools-pi -p go >/dev/null 2>"$scratch/$1-$2.stderr"
+    WORK="$work" PI_PACKAGE_DIR="$ref_pkg" "$tools/pi-ref.sh" run --provider "$2" --model tools-pi -p go >/dev/null 2>"$scratch/$1-$2.stderr" || true
   else
-    WORK="$work" PI_PACKAGE_DIR="$ref_pkg" "$tools/pi-ref.sh" ours "$ours" --provider "$2" --model tools-pi -p go >/dev/null 2>"$scratch/$1-$2.stderr"
+    WORK="$work" PI_PACKAGE_DIR="$ref_pkg" "$tools/pi-ref.sh" ours "$ours" --provider "$2" --model tools-pi -p go >/dev/null 2>"$scratch/$1-$2.stderr" || true
   fi
   cp "$work/requests.jsonl" "$scratch/$1-$2.jsonl"
 }
