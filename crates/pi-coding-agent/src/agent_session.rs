@@ -190,7 +190,6 @@ impl AgentSession {
         request.base.session_id = Some(session.session_id().to_string());
         let mut options = AgentOptions::new(config.model.clone().unwrap_or_else(no_model));
         options.thinking_level = thinking_level;
-        options.tools = config.tools.clone();
         options.messages = context.messages;
         options.request = request;
         let stream_fn = config
@@ -204,6 +203,9 @@ impl AgentSession {
         options.steering_mode = config.steering_mode;
         options.follow_up_mode = config.follow_up_mode;
         let agent = Agent::new(options);
+        // Set after construction: the first request's system message declares the tools,
+        // so that the session records them.
+        agent.set_tools(config.tools.clone());
 
         let shared = Arc::new(Shared {
             session: Mutex::new(session),

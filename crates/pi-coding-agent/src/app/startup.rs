@@ -90,8 +90,11 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
     }
 
     if let Some(search) = &args.list_models {
-        let table =
-            config::list_models::format_model_list(&registry.available(), search.as_deref(), &docs_dir);
+        let table = config::list_models::format_model_list(
+            &registry.available(),
+            search.as_deref(),
+            &docs_dir,
+        );
         return Ok(super::print_stdout(&table));
     }
 
@@ -140,7 +143,12 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
         .branch_entries(None)
         .map_err(|err| format!("Error: {err}"))?
         .iter()
-        .any(|entry| matches!(entry.kind, crate::session::EntryKind::ThinkingLevelChange { .. }));
+        .any(|entry| {
+            matches!(
+                entry.kind,
+                crate::session::EntryKind::ThinkingLevelChange { .. }
+            )
+        });
     let patterns = args.models.clone().or_else(|| settings.enabled_models());
     let (scoped_models, scope_warnings) = match &patterns {
         Some(patterns) if !patterns.is_empty() => {

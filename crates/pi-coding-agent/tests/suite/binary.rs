@@ -15,7 +15,10 @@ fn hello_in_print_mode_for_every_api() {
     for (api, provider) in APIS {
         let pi = Pi::new();
         pi.push(Turn::text("Hello from the test server!"));
-        let run = pi.run(&["--model", &model_arg(provider, "m"), "-p", "Say hello"], "");
+        let run = pi.run(
+            &["--model", &model_arg(provider, "m"), "-p", "Say hello"],
+            "",
+        );
         assert_eq!(run.code, 0, "{api}: {}", run.stderr);
         assert_eq!(run.stdout, "Hello from the test server!\n", "{api}");
         let entries = pi.session_entries();
@@ -47,7 +50,10 @@ fn hello_in_print_mode_for_every_api() {
 fn a_five_tool_task_changes_real_files() {
     for (api, provider) in APIS {
         let pi = Pi::new();
-        pi.push(Turn::text("Let me look around.").with_tool_call("bash", json!({"command": "rm -f out.txt && ls"})));
+        pi.push(
+            Turn::text("Let me look around.")
+                .with_tool_call("bash", json!({"command": "rm -f out.txt && ls"})),
+        );
         pi.push(Turn::default().with_tool_call("read", json!({"path": "input.txt"})));
         pi.push(Turn::default().with_tool_call("bash", json!({"command": "echo hi"})));
         pi.push(Turn::default().with_tool_call(
@@ -59,7 +65,10 @@ fn a_five_tool_task_changes_real_files() {
             json!({"path": "out.txt", "edits": [{"oldText": "hello", "newText": "goodbye"}]}),
         ));
         pi.push(Turn::text("Done."));
-        let run = pi.run(&["--model", &model_arg(provider, "m"), "--mode", "json", "go"], "");
+        let run = pi.run(
+            &["--model", &model_arg(provider, "m"), "--mode", "json", "go"],
+            "",
+        );
         assert_eq!(run.code, 0, "{api}: {}", run.stderr);
         assert_eq!(
             std::fs::read_to_string(pi.work.join("out.txt")).unwrap(),
@@ -71,7 +80,12 @@ fn a_five_tool_task_changes_real_files() {
         let ends: Vec<_> = events
             .iter()
             .filter(|e| e["type"] == "tool_execution_end")
-            .map(|e| (e["toolName"].as_str().unwrap().to_string(), e["isError"].clone()))
+            .map(|e| {
+                (
+                    e["toolName"].as_str().unwrap().to_string(),
+                    e["isError"].clone(),
+                )
+            })
             .collect();
         assert_eq!(
             ends,
@@ -85,7 +99,11 @@ fn a_five_tool_task_changes_real_files() {
             "{api}"
         );
         let types = run.event_types();
-        assert_eq!(types[types.len() - 2..], ["agent_end", "agent_settled"], "{api}");
+        assert_eq!(
+            types[types.len() - 2..],
+            ["agent_end", "agent_settled"],
+            "{api}"
+        );
         let entries = pi.session_entries();
         assert_eq!(
             entries
@@ -135,20 +153,45 @@ fn thinking_is_streamed_and_stored() {
         let pi = Pi::new();
         pi.push(Turn::text("The answer.").with_thinking("Let me think about it."));
         let model = model_arg(provider, "r");
-        let run = pi.run(&["--model", &model, "--thinking", "high", "--mode", "json", "q"], "");
+        let run = pi.run(
+            &[
+                "--model",
+                &model,
+                "--thinking",
+                "high",
+                "--mode",
+                "json",
+                "q",
+            ],
+            "",
+        );
         assert_eq!(run.code, 0, "{api}: {}", run.stderr);
         let kinds: Vec<_> = run
             .events()
             .iter()
             .filter(|e| e["type"] == "message_update")
-            .map(|e| e["assistantMessageEvent"]["type"].as_str().unwrap().to_string())
+            .map(|e| {
+                e["assistantMessageEvent"]["type"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
-        assert!(kinds.contains(&"thinking_delta".to_string()), "{api}: {kinds:?}");
+        assert!(
+            kinds.contains(&"thinking_delta".to_string()),
+            "{api}: {kinds:?}"
+        );
         let entries = pi.session_entries();
         assert_eq!(entries[2]["thinkingLevel"], "high", "{api}");
         let assistant = entries.last().unwrap();
-        assert_eq!(assistant["message"]["content"][0]["type"], "thinking", "{api}");
-        assert_eq!(assistant["message"]["content"][0]["thinking"], "Let me think about it.");
+        assert_eq!(
+            assistant["message"]["content"][0]["type"], "thinking",
+            "{api}"
+        );
+        assert_eq!(
+            assistant["message"]["content"][0]["thinking"],
+            "Let me think about it."
+        );
     }
 }
 
@@ -167,16 +210,31 @@ fn a_429_is_retried_with_events() {
             message: Some("Rate limit exceeded".into()),
         }));
         pi.push(Turn::text("Recovered."));
-        let run = pi.run(&["--model", &model_arg(provider, "m"), "--mode", "json", "hi"], "");
+        let run = pi.run(
+            &["--model", &model_arg(provider, "m"), "--mode", "json", "hi"],
+            "",
+        );
         assert_eq!(run.code, 0, "{api}: {}", run.stderr);
         let events = run.events();
-        let start = events.iter().find(|e| e["type"] == "auto_retry_start").unwrap();
+        let start = events
+            .iter()
+            .find(|e| e["type"] == "auto_retry_start")
+            .unwrap();
         assert_eq!(start["attempt"], 1, "{api}");
         assert_eq!(start["maxAttempts"], 3);
         assert_eq!(start["delayMs"], 10);
-        assert!(start["errorMessage"].as_str().unwrap().contains("429"), "{start}");
-        let end = events.iter().find(|e| e["type"] == "auto_retry_end").unwrap();
-        assert_eq!(end, &json!({"type": "auto_retry_end", "success": true, "attempt": 1}));
+        assert!(
+            start["errorMessage"].as_str().unwrap().contains("429"),
+            "{start}"
+        );
+        let end = events
+            .iter()
+            .find(|e| e["type"] == "auto_retry_end")
+            .unwrap();
+        assert_eq!(
+            end,
+            &json!({"type": "auto_retry_end", "success": true, "attempt": 1})
+        );
         let agent_ends: Vec<_> = events
             .iter()
             .filter(|e| e["type"] == "agent_end")
@@ -211,16 +269,25 @@ fn a_cut_stream_fails_in_print_mode_and_the_session_stays_loadable() {
             r#"{"retry": {"enabled": false}}"#,
         )
         .unwrap();
-        pi.push(Turn::text("this answer will be cut short").with_fault(Fault::Cut { after_events: 3 }));
+        pi.push(
+            Turn::text("this answer will be cut short").with_fault(Fault::Cut { after_events: 3 }),
+        );
         let run = pi.run(&["--model", &model_arg(provider, "m"), "-p", "hi"], "");
         assert_eq!(run.code, 1, "{api}");
         assert!(!run.stderr.is_empty(), "{api}");
         assert!(run.stdout.is_empty(), "{api}: {}", run.stdout);
         let entries = pi.session_entries();
-        assert_eq!(entries.last().unwrap()["message"]["stopReason"], "error", "{api}");
+        assert_eq!(
+            entries.last().unwrap()["message"]["stopReason"],
+            "error",
+            "{api}"
+        );
         // And it continues.
         pi.push(Turn::text("Second try."));
-        let run = pi.run(&["--model", &model_arg(provider, "m"), "-c", "-p", "again"], "");
+        let run = pi.run(
+            &["--model", &model_arg(provider, "m"), "-c", "-p", "again"],
+            "",
+        );
         assert_eq!(run.code, 0, "{api}: {}", run.stderr);
         assert_eq!(run.stdout, "Second try.\n");
     }
@@ -231,18 +298,28 @@ fn file_arguments_and_piped_stdin_form_the_first_prompt() {
     let pi = Pi::new();
     std::fs::write(pi.work.join("notes.md"), "remember this").unwrap();
     pi.push(Turn::text("ok"));
-    let run = pi.run(&["--model", "test-openai/m", "@notes.md", "What is in it?"], "piped text\n");
+    let run = pi.run(
+        &["--model", "test-openai/m", "@notes.md", "What is in it?"],
+        "piped text\n",
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let entries = pi.session_entries();
     let user = entries
         .iter()
         .find(|e| e["message"]["role"] == "user")
         .unwrap();
-    let notes = pi.work.join("notes.md").canonicalize().unwrap_or(pi.work.join("notes.md"));
+    let notes = pi
+        .work
+        .join("notes.md")
+        .canonicalize()
+        .unwrap_or(pi.work.join("notes.md"));
     let _ = notes;
     let text = user["message"]["content"][0]["text"].as_str().unwrap();
     assert!(text.starts_with("piped text<file name=\""), "{text}");
-    assert!(text.ends_with("notes.md\">\nremember this\n</file>\nWhat is in it?"), "{text}");
+    assert!(
+        text.ends_with("notes.md\">\nremember this\n</file>\nWhat is in it?"),
+        "{text}"
+    );
     // The request carried it too.
     let body = &pi.server.requests()[0].body;
     assert!(body.to_string().contains("remember this"));
@@ -255,7 +332,10 @@ fn a_missing_file_argument_is_an_error() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        format!("Error: File not found: {}\n", pi.work.join("nope.md").display())
+        format!(
+            "Error: File not found: {}\n",
+            pi.work.join("nope.md").display()
+        )
     );
 }
 
@@ -290,7 +370,10 @@ fn continue_session_and_no_session() {
 
     // --no-session writes nothing.
     pi.push(Turn::text("ephemeral"));
-    let run = pi.run(&["--no-session", "--model", "test-openai/m", "-p", "four"], "");
+    let run = pi.run(
+        &["--no-session", "--model", "test-openai/m", "-p", "four"],
+        "",
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "ephemeral\n");
     assert_eq!(pi.session_files(), first);
@@ -311,7 +394,11 @@ fn list_models_shows_configured_providers() {
 #[test]
 fn a_bad_models_json_is_named() {
     let pi = Pi::new();
-    std::fs::write(pi.agent.join("models.json"), "{\"providers\": {\"x\": {\"models\": 3}}}").unwrap();
+    std::fs::write(
+        pi.agent.join("models.json"),
+        "{\"providers\": {\"x\": {\"models\": 3}}}",
+    )
+    .unwrap();
     let run = pi.run(&["--model", "test-openai/m", "-p", "hi"], "");
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("models.json"), "{}", run.stderr);
@@ -323,7 +410,11 @@ fn no_model_and_missing_key_errors() {
     std::fs::remove_file(pi.agent.join("models.json")).unwrap();
     let run = pi.run(&["-p", "hi"], "");
     assert_eq!(run.code, 1);
-    assert!(run.stderr.starts_with("No models available."), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("No models available."),
+        "{}",
+        run.stderr
+    );
 
     let mut models = pi.models_json();
     models["providers"]["test-openai"]
@@ -334,5 +425,9 @@ fn no_model_and_missing_key_errors() {
     pi.write_models(&models);
     let run = pi.run(&["--model", "test-openai/m", "-p", "hi"], "");
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.stderr.contains("No API key found for test-openai."), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("No API key found for test-openai."),
+        "{}",
+        run.stderr
+    );
 }

@@ -148,7 +148,11 @@ impl Pi {
         let mut files = Vec::new();
         let root = self.agent.join("sessions");
         for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
-            for file in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+            for file in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
                 files.push(file.path());
             }
         }

@@ -1,3 +1,5 @@
+mod binary;
+mod binary_support;
 mod session_context;
 mod session_crash;
 mod session_files;
