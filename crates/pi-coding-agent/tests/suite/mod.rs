@@ -1,3 +1,4 @@
+mod config_agent_dir;
 mod session_context;
 mod session_crash;
 mod session_files;
