@@ -26,7 +26,11 @@ fn agent_dir() -> AgentDir {
     let agent = tmp.path().join(".pi/agent");
     fs::create_dir_all(&agent).unwrap();
     for name in ["settings.json", "auth.json", "models.json"] {
-        fs::copy(Path::new(FIXTURES).join("agent-dir").join(name), agent.join(name)).unwrap();
+        fs::copy(
+            Path::new(FIXTURES).join("agent-dir").join(name),
+            agent.join(name),
+        )
+        .unwrap();
     }
     let cwd = tmp.path().join("project");
     fs::create_dir_all(&cwd).unwrap();
@@ -92,7 +96,10 @@ fn an_existing_agent_dir_loads_unchanged() {
     assert_eq!(ollama.len(), 2);
     assert_eq!(ollama[0].name, "Qwen 2.5 Coder 7B");
     assert_eq!(ollama[1].context_window, 65536);
-    let opus = registry.find("anthropic", "claude-opus-4-8").unwrap().clone();
+    let opus = registry
+        .find("anthropic", "claude-opus-4-8")
+        .unwrap()
+        .clone();
     assert_eq!(opus.name, "Claude Opus 4.8 (proxy)");
     assert_eq!(opus.max_tokens, 32000);
     assert_eq!(opus.base_url, "https://llm-proxy.example.com/anthropic");
@@ -101,7 +108,10 @@ fn an_existing_agent_dir_loads_unchanged() {
     assert_eq!(auth.api_key.as_deref(), Some("sk-ant-api03-test"));
     assert_eq!(auth.headers["X-Team"], "platform");
     assert_eq!(auth.source, AuthSource::Stored);
-    assert_eq!(registry.auth_source("openai-codex"), Some(AuthSource::OAuth));
+    assert_eq!(
+        registry.auth_source("openai-codex"),
+        Some(AuthSource::OAuth)
+    );
     let router = registry.models("openrouter")[0].clone();
     assert_eq!(
         registry.api_key_for(&router).unwrap().as_deref(),
@@ -118,7 +128,10 @@ fn an_existing_agent_dir_loads_unchanged() {
         .map(|m| m.provider.as_str())
         .collect();
     providers.dedup();
-    assert_eq!(providers, ["anthropic", "openai-codex", "openrouter", "ollama"]);
+    assert_eq!(
+        providers,
+        ["anthropic", "openai-codex", "openrouter", "ollama"]
+    );
 
     // The saved default has auth, so it starts, with the saved thinking level.
     let initial = find_initial_model(None, &[], false, &settings, &registry).unwrap();
