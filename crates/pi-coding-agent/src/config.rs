@@ -1,21 +1,52 @@
-//! pi's configuration: the agent directory (`~/.pi/agent`) and the files in it.
+//! pi's configuration: the agent directory (`~/.pi/agent`, or `PI_CODING_AGENT_DIR`), the
+//! files in it, and a project's `.pi` directory.
 //!
-//! - [`ConfigPaths`] says where everything lives; [`Env`] is the environment snapshot the
-//!   rest reads instead of process globals.
-//! - [`Settings`]: `settings.json`, user and project, merged; changed keys written back.
+//! - [`Env`] is the environment snapshot everything reads instead of process globals;
+//!   [`ConfigPaths`] says where each file lives.
+//! - [`Settings`]: `settings.json`, user and (trusted) project, merged; changed keys written
+//!   back by [`Settings::flush`].
+//! - [`trust`]: whether a project may load its `.pi` settings and resources.
+//! - [`AuthStorage`]: `auth.json`; [`ModelsConfig`]: `models.json`; [`ModelRegistry`]: the
+//!   built-in catalog with `models.json` applied, availability, request keys and headers.
+//! - [`model_resolver`]: `--model`, `--models`/`enabledModels` scopes, the initial model and
+//!   thinking level; [`list_models`]: the `--list-models` table.
 //!
 //! Startup builds these once, in this order:
 //!
-//! ```no_run
-//! use pi_coding_agent::config::{ConfigPaths, Env, Settings};
-//! # fn main() -> Result<(), pi_coding_agent::config::ConfigError> {
-//! let env = Env::from_process();
+//! ```
+//! use pi_coding_agent::config::{
+//!     self, ConfigPaths, Env, ModelRegistry, ProjectTrust, Settings, TrustInputs, TrustStore,
+//! };
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let tmp = tempfile::tempdir()?;
+//! // pi takes `Env::from_process()`; any environment can be injected.
+//! let env = Env::with_home(tmp.path()).set("GROQ_API_KEY", "gsk-example");
 //! let paths = ConfigPaths::from_env(&env)?;
-//! let cwd = std::env::current_dir().unwrap_or_default();
-//! let mut settings = Settings::load(&paths, &cwd, false, &env);
+//! let cwd = tmp.path().join("project");
+//! config::auth::migrate_auth_to_auth_json(&paths);
+//!
+//! // Trust is decided first: it says whether `<cwd>/.pi/settings.json` loads.
+//! let user = Settings::load(&paths, &cwd, false, &env);
+//! let inputs = TrustInputs {
+//!     cwd: &cwd,
+//!     home: env.home(),
+//!     cli_override: None, // --approve / --no-approve
+//!     default: user.default_project_trust(),
+//!     can_prompt: false, // interactive mode may ask instead
+//! };
+//! let trust = config::resolve_project_trust(inputs, &TrustStore::new(&paths))?;
+//! let mut settings = Settings::load(&paths, &cwd, trust == ProjectTrust::Trusted, &env);
 //! for problem in settings.take_diagnostics() {
 //!     eprintln!("Warning: {problem}");
 //! }
+//!
+//! let docs = config::package_dir(&env).join("docs");
+//! let registry = ModelRegistry::load(&paths, env.clone(), docs);
+//! let start = config::choose_session_model(None, None, None, &settings, &registry);
+//! let model = start.model.ok_or("no model available")?;
+//! assert_eq!((model.provider.as_str(), model.id.as_str()), ("groq", "openai/gpt-oss-120b"));
+//! let auth = registry.request_auth(&model)?;
+//! assert_eq!(auth.api_key.as_deref(), Some("gsk-example"));
 //! # Ok(()) }
 //! ```
 

@@ -315,9 +315,10 @@ fn run_command(command: &str, env: &Env) -> Option<String> {
     let mut stdout = child.stdout.take()?;
     // The pipe is drained on its own thread so a chatty command cannot block on a full pipe
     // while we wait for it to exit.
-    let reader = std::thread::spawn(move || {
+    let (sender, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut out = Vec::new();
-        stdout.read_to_end(&mut out).map(|_| out)
+        let _ = sender.send(stdout.read_to_end(&mut out).map(|_| out));
     });
     let deadline = Instant::now() + COMMAND_TIMEOUT;
     let status = loop {
@@ -335,9 +336,10 @@ fn run_command(command: &str, env: &Env) -> Option<String> {
     if !status.success() {
         return None;
     }
-    // A command that left a background process holding the pipe still counts by what it
-    // printed before exiting; the reader finishes when that process closes the pipe.
-    let out = reader.join().ok()?.ok()?;
+    // A background process the command left behind may hold the pipe open; its output is
+    // waited for only until the deadline.
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    let out = output.recv_timeout(remaining).ok()?.ok()?;
     let text = String::from_utf8_lossy(&out).trim().to_string();
     (!text.is_empty()).then_some(text)
 }
