@@ -36,6 +36,23 @@ pub enum QueueMode {
     OneAtATime,
 }
 
+impl QueueMode {
+    /// The name pi writes (`all`, `one-at-a-time`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueMode::All => "all",
+            QueueMode::OneAtATime => "one-at-a-time",
+        }
+    }
+
+    /// The mode pi calls `name`.
+    pub fn parse(name: &str) -> Option<QueueMode> {
+        [QueueMode::All, QueueMode::OneAtATime]
+            .into_iter()
+            .find(|mode| mode.as_str() == name)
+    }
+}
+
 /// Why an agent call was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

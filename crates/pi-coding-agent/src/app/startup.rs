@@ -232,8 +232,8 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
             })),
             credentials,
             retry,
-            steering_mode: queue_mode(settings.steering_mode().as_str()),
-            follow_up_mode: queue_mode(settings.follow_up_mode().as_str()),
+            steering_mode: settings.steering_mode(),
+            follow_up_mode: settings.follow_up_mode(),
             block_images: settings.block_images(),
             auto_resize_images: settings.image_auto_resize(),
             request: request_options(&settings),
@@ -263,13 +263,6 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
     interrupt.abort();
     tool_set.running_commands().kill_all();
     Ok(code)
-}
-
-fn queue_mode(name: &str) -> pi_agent_core::QueueMode {
-    match name {
-        "all" => pi_agent_core::QueueMode::All,
-        _ => pi_agent_core::QueueMode::OneAtATime,
-    }
 }
 
 /// A settings array of strings (other entries are ignored, as pi ignores them).

@@ -431,3 +431,102 @@ fn no_model_and_missing_key_errors() {
         run.stderr
     );
 }
+
+/// The reference's JSON-mode transcript of the five-tool task, replayed: the same provider
+/// responses (rebuilt from the transcript by `scripts/reference/json-parity-streams.py`) in
+/// the same kind of directory must give the same events, field for field; only times, the
+/// session id and the working directory differ.
+#[test]
+fn json_mode_matches_the_reference_transcript() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/json-parity");
+    let pi = Pi::new();
+    std::fs::write(pi.work.join("copy.txt"), "some input\n").unwrap();
+    let mut models = pi.models_json();
+    models["providers"]["mock-chat"] = json!({
+        "baseUrl": format!("{}/v1", pi.server.url()),
+        "api": "openai-completions",
+        "apiKey": "sk-mock",
+        "models": [{"id": "tools-pi"}],
+    });
+    pi.write_models(&models);
+    for n in 0..6 {
+        let body = std::fs::read(fixtures.join(format!("turn-{n}.sse"))).unwrap();
+        pi.push(Turn::raw(body));
+    }
+    let output = pi
+        .command()
+        .env("PI_PACKAGE_DIR", "/usr/local/lib/node_modules/@earendil-works/pi-coding-agent")
+        .args(["--provider", "mock-chat", "--model", "tools-pi", "--mode", "json"])
+        .arg("Run the five-step exercise.")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let work = pi.work.to_string_lossy().into_owned();
+    let ours = normalize_events(&String::from_utf8_lossy(&output.stdout).replace(&work, "/home/user/project"));
+    let reference = normalize_events(
+        &std::fs::read_to_string(fixtures.join("json-tools-openai-completions.jsonl")).unwrap(),
+    );
+    let kinds = |events: &[serde_json::Value]| -> Vec<String> {
+        events
+            .iter()
+            .map(|e| {
+                let inner = e["assistantMessageEvent"]["type"].as_str().unwrap_or_default();
+                let role = e["message"]["role"].as_str().unwrap_or_default();
+                format!("{} {inner}{role}", e["type"].as_str().unwrap_or_default())
+            })
+            .collect()
+    };
+    assert_eq!(kinds(&ours), kinds(&reference));
+    for (n, (ours, reference)) in ours.iter().zip(&reference).enumerate() {
+        assert_eq!(ours, reference, "event {n}");
+    }
+}
+
+/// Times and the session id vary from run to run. So do two things in the reference that
+/// show whatever its adapter had parsed when the event was written: the usage of a
+/// `message_update` (often the final usage, which no streaming reader can know yet) and the
+/// response id of an assistant `message_start` (see docs/compatibility.md). The usage's
+/// presence and fields are compared, not its numbers.
+fn normalize_events(jsonl: &str) -> Vec<serde_json::Value> {
+    fn scrub(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    if key == "timestamp" {
+                        *value = json!(0);
+                    } else {
+                        scrub(value);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+            _ => {}
+        }
+    }
+    jsonl
+        .lines()
+        .map(|line| {
+            let mut event: serde_json::Value = serde_json::from_str(line).unwrap();
+            if event["type"] == "session" {
+                event["id"] = json!("<session>");
+            }
+            // Also timing: whether the response id was parsed before the message started.
+            if event["type"] == "message_start" {
+                event["message"].as_object_mut().unwrap().remove("responseId");
+            }
+            if event["type"] == "message_update" {
+                for (_, count) in event["usage"].as_object_mut().unwrap().iter_mut() {
+                    if count.is_number() {
+                        *count = json!(0);
+                    }
+                }
+                event["usage"]["cost"] = json!("<cost>");
+                // Reported by the provider's last chunk only.
+                event["usage"].as_object_mut().unwrap().remove("reasoning");
+            }
+            scrub(&mut event);
+            event
+        })
+        .collect()
+}

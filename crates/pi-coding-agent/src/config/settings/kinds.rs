@@ -34,15 +34,8 @@ macro_rules! setting_enum {
     };
 }
 
-setting_enum! {
-    /// How queued steering or follow-up messages are delivered.
-    QueueMode {
-        /// All queued messages at once.
-        All = "all",
-        /// One message per turn (the default).
-        OneAtATime = "one-at-a-time",
-    }
-}
+/// How queued steering or follow-up messages are delivered (the agent's own type).
+pub use pi_agent_core::QueueMode;
 
 setting_enum! {
     /// The preferred transport for providers that offer several.
