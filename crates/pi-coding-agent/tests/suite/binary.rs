@@ -184,14 +184,14 @@ fn thinking_is_streamed_and_stored() {
         let entries = pi.session_entries();
         assert_eq!(entries[2]["thinkingLevel"], "high", "{api}");
         let assistant = entries.last().unwrap();
-        assert_eq!(
-            assistant["message"]["content"][0]["type"], "thinking",
-            "{api}"
-        );
-        assert_eq!(
-            assistant["message"]["content"][0]["thinking"],
-            "Let me think about it."
-        );
+        // (Mistral opens every answer with an empty text block.)
+        let thinking = assistant["message"]["content"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|block| block["type"] == "thinking")
+            .unwrap_or_else(|| panic!("{api}: {assistant}"));
+        assert_eq!(thinking["thinking"], "Let me think about it.", "{api}");
     }
 }
 
@@ -270,7 +270,7 @@ fn a_cut_stream_fails_in_print_mode_and_the_session_stays_loadable() {
         )
         .unwrap();
         pi.push(
-            Turn::text("this answer will be cut short").with_fault(Fault::Cut { after_events: 3 }),
+            Turn::text("this answer will be cut short").with_fault(Fault::Cut { after_events: 2 }),
         );
         let run = pi.run(&["--model", &model_arg(provider, "m"), "-p", "hi"], "");
         assert_eq!(run.code, 1, "{api}");
@@ -438,7 +438,8 @@ fn no_model_and_missing_key_errors() {
 /// session id and the working directory differ.
 #[test]
 fn json_mode_matches_the_reference_transcript() {
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/json-parity");
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/json-parity");
     let pi = Pi::new();
     std::fs::write(pi.work.join("copy.txt"), "some input\n").unwrap();
     let mut models = pi.models_json();
@@ -455,15 +456,31 @@ fn json_mode_matches_the_reference_transcript() {
     }
     let output = pi
         .command()
-        .env("PI_PACKAGE_DIR", "/usr/local/lib/node_modules/@earendil-works/pi-coding-agent")
-        .args(["--provider", "mock-chat", "--model", "tools-pi", "--mode", "json"])
+        .env(
+            "PI_PACKAGE_DIR",
+            "/usr/local/lib/node_modules/@earendil-works/pi-coding-agent",
+        )
+        .args([
+            "--provider",
+            "mock-chat",
+            "--model",
+            "tools-pi",
+            "--mode",
+            "json",
+        ])
         .arg("Run the five-step exercise.")
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let work = pi.work.to_string_lossy().into_owned();
-    let ours = normalize_events(&String::from_utf8_lossy(&output.stdout).replace(&work, "/home/user/project"));
+    let ours = normalize_events(
+        &String::from_utf8_lossy(&output.stdout).replace(&work, "/home/user/project"),
+    );
     let reference = normalize_events(
         &std::fs::read_to_string(fixtures.join("json-tools-openai-completions.jsonl")).unwrap(),
     );
@@ -471,7 +488,9 @@ fn json_mode_matches_the_reference_transcript() {
         events
             .iter()
             .map(|e| {
-                let inner = e["assistantMessageEvent"]["type"].as_str().unwrap_or_default();
+                let inner = e["assistantMessageEvent"]["type"]
+                    .as_str()
+                    .unwrap_or_default();
                 let role = e["message"]["role"].as_str().unwrap_or_default();
                 format!("{} {inner}{role}", e["type"].as_str().unwrap_or_default())
             })
@@ -513,7 +532,10 @@ fn normalize_events(jsonl: &str) -> Vec<serde_json::Value> {
             }
             // Also timing: whether the response id was parsed before the message started.
             if event["type"] == "message_start" {
-                event["message"].as_object_mut().unwrap().remove("responseId");
+                event["message"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("responseId");
             }
             if event["type"] == "message_update" {
                 for (_, count) in event["usage"].as_object_mut().unwrap().iter_mut() {
@@ -529,4 +551,46 @@ fn normalize_events(jsonl: &str) -> Vec<serde_json::Value> {
             event
         })
         .collect()
+}
+
+#[test]
+fn ctrl_c_in_print_mode_aborts_and_keeps_the_session() {
+    let pi = Pi::new();
+    pi.push(
+        Turn::text("a long answer that never finishes")
+            .with_fault(Fault::Stall { after_events: 2 }),
+    );
+    let child = pi
+        .command()
+        .args(["--model", "test-openai/m", "-p", "write a novel"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the response is streaming.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while pi.server.requests().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "Request was aborted\n"
+    );
+    let entries = pi.session_entries();
+    let last = entries.last().unwrap();
+    assert_eq!(last["message"]["stopReason"], "aborted");
+    // The session is whole: it continues.
+    pi.push(Turn::text("Fine, a haiku."));
+    let run = pi.run(&["-c", "-p", "shorter then"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "Fine, a haiku.\n");
 }

@@ -6,9 +6,12 @@ use pi_ai::testing::{TestServer, Turn};
 use serde_json::{Value, json};
 
 /// The wire APIs the binary is tested against, with the provider each is configured as.
-pub const APIS: [(&str, &str); 2] = [
+pub const APIS: [(&str, &str); 5] = [
     ("anthropic-messages", "test-anthropic"),
     ("openai-completions", "test-openai"),
+    ("openai-responses", "test-responses"),
+    ("google-generative-ai", "test-google"),
+    ("mistral-conversations", "test-mistral"),
 ];
 
 /// A temp home with an agent dir, a work dir and a provider server.
@@ -78,10 +81,12 @@ impl Pi {
         let url = self.server.url();
         let mut providers = serde_json::Map::new();
         for (api, provider) in APIS {
-            let base_url = if api == "anthropic-messages" {
-                url.clone()
-            } else {
-                format!("{url}/v1")
+            // Each API appends its own path; the server tells them apart by it.
+            let base_url = match api {
+                "anthropic-messages" => url.clone(),
+                "google-generative-ai" => format!("{url}/v1beta"),
+                "mistral-conversations" => format!("{url}/mistral"),
+                _ => format!("{url}/v1"),
             };
             providers.insert(
                 provider.to_string(),
