@@ -388,8 +388,10 @@ fn tools_options(settings: &Settings, paths: &ConfigPaths) -> ToolsOptions {
 }
 
 fn request_options(settings: &Settings) -> pi_ai::SimpleStreamOptions {
-    let mut options = pi_ai::SimpleStreamOptions::default();
-    options.thinking_budgets = settings.thinking_budgets();
+    let mut options = pi_ai::SimpleStreamOptions {
+        thinking_budgets: settings.thinking_budgets(),
+        ..Default::default()
+    };
     let provider = settings.provider_retry();
     options.base.max_retry_delay = Some(std::time::Duration::from_millis(
         provider.max_retry_delay_ms,
