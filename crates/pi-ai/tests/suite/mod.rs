@@ -7,6 +7,7 @@ mod faux;
 mod fixtures;
 mod models;
 mod properties;
+mod provider_table;
 mod replay;
 mod responses;
 mod support;
