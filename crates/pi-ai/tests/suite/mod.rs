@@ -5,6 +5,7 @@ mod classification;
 mod events;
 mod faux;
 mod fixtures;
+mod handoff;
 mod models;
 mod properties;
 mod provider_table;
