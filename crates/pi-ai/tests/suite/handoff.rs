@@ -153,16 +153,17 @@ fn wire_secret(signature: &str) -> Option<String> {
 #[tokio::test]
 async fn signatures_replay_only_to_the_model_that_made_them() {
     let context = transcript();
+    let mut replayed = 0;
     for (case, request) in requests().await {
         let body = request.body.to_string();
         for turn in assistant_turns(&context) {
-            let signatures = turn.content.iter().flat_map(|block| match block {
-                AssistantContent::Thinking(thinking) => vec![thinking.thinking_signature.clone()],
-                AssistantContent::Text(text) => vec![text.text_signature.clone()],
-                AssistantContent::ToolCall(call) => vec![call.thought_signature.clone()],
+            let signatures = turn.content.iter().filter_map(|block| match block {
+                AssistantContent::Thinking(thinking) => thinking.thinking_signature.as_deref(),
+                AssistantContent::Text(text) => text.text_signature.as_deref(),
+                AssistantContent::ToolCall(call) => call.thought_signature.as_deref(),
             });
             let expected = written_by(turn, &case.model) && !turn.stop_reason.is_failure();
-            for secret in signatures.flatten().filter_map(|s| wire_secret(&s)) {
+            for secret in signatures.filter_map(wire_secret) {
                 assert_eq!(
                     body.contains(&secret),
                     expected,
@@ -170,11 +171,15 @@ async fn signatures_replay_only_to_the_model_that_made_them() {
                     case.name,
                     turn.model
                 );
+                replayed += usize::from(expected);
             }
         }
         // Redacted reasoning is opaque: never replayed as text, to anyone.
         assert!(!body.contains("[Reasoning redacted]"), "{}", case.name);
     }
+    // Claude's two, GPT's reasoning and message id, Gemini's three, Azure's reasoning and two
+    // message ids.
+    assert_eq!(replayed, 10);
 }
 
 /// Where a string sits in a request body, as the keys leading to it.
