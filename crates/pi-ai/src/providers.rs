@@ -8,10 +8,15 @@ mod mistral;
 mod openai_completions;
 mod openai_responses;
 
+use std::time::SystemTime;
+
 use serde_json::Value;
 
 use crate::context::Context;
-use crate::message::{InputContent, Message, UserContent};
+use crate::http::HttpStatusError;
+use crate::message::{InputContent, Message, StopReason, UserContent};
+use crate::retry::retry_delay_from_headers;
+use crate::stream::AssistantWriter;
 
 pub use anthropic::AnthropicMessages;
 pub use azure_openai_responses::AzureOpenAiResponses;
@@ -29,6 +34,20 @@ pub(crate) fn is_truthy(value: &Value) -> bool {
         Value::String(s) => !s.is_empty(),
         Value::Array(_) | Value::Object(_) => true,
     }
+}
+
+/// Ends a stream whose request failed with an HTTP error status, reported as `text`. The
+/// delay the server asked for stays on the failed message
+/// ([`AssistantMessage::retry_after`](crate::AssistantMessage::retry_after)), so that a
+/// caller retrying the whole turn can wait as long as asked.
+pub(crate) fn fail_on_status(
+    mut writer: AssistantWriter,
+    reason: StopReason,
+    error: &HttpStatusError,
+    text: String,
+) {
+    writer.message_mut().retry_after = retry_delay_from_headers(&error.headers, SystemTime::now());
+    writer.fail(reason, text);
 }
 
 /// GitHub Copilot's per-request headers: who initiated the request, and whether it has

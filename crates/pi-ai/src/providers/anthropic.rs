@@ -2,8 +2,6 @@
 
 mod request;
 
-use std::time::SystemTime;
-
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::Value;
@@ -18,7 +16,6 @@ use crate::options::{
     clamp_max_tokens_to_context,
 };
 use crate::registry::{ApiProvider, StartError};
-use crate::retry::retry_delay_from_headers;
 use crate::sse;
 use crate::stream::{AssistantStream, AssistantWriter};
 use crate::tool::Tool;
@@ -158,9 +155,8 @@ async fn run(
             return writer.fail(StopReason::Aborted, "Request was aborted");
         }
         Err(RequestError::Status(error)) => {
-            writer.message_mut().retry_after =
-                retry_delay_from_headers(&error.headers, SystemTime::now());
-            return writer.fail(StopReason::Error, error_message(&error));
+            let text = error_message(&error);
+            return super::fail_on_status(writer, StopReason::Error, &error, text);
         }
         Err(
             RequestError::Network(text)

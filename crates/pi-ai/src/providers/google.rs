@@ -165,7 +165,8 @@ async fn run(
             return writer.fail(StopReason::Aborted, ABORTED);
         }
         Err(RequestError::Status(error)) => {
-            return writer.fail(StopReason::Error, error_message(&error));
+            let text = error_message(&error);
+            return super::fail_on_status(writer, StopReason::Error, &error, text);
         }
         Err(
             RequestError::Network(text)

@@ -6,8 +6,6 @@ mod events;
 mod request;
 mod thinking;
 
-use std::time::SystemTime;
-
 use futures_util::StreamExt;
 use serde_json::Value;
 
@@ -18,7 +16,6 @@ use crate::message::StopReason;
 use crate::model::Model;
 use crate::options::{SimpleStreamOptions, StreamOptions, base_options};
 use crate::registry::{ApiProvider, StartError};
-use crate::retry::retry_delay_from_headers;
 use crate::sse;
 use crate::stream::{AssistantStream, AssistantWriter};
 
@@ -178,9 +175,8 @@ async fn run(mut writer: AssistantWriter, request: Request, options: StreamOptio
             return writer.fail(StopReason::Aborted, "Request was aborted");
         }
         Err(RequestError::Status(error)) => {
-            writer.message_mut().retry_after =
-                retry_delay_from_headers(&error.headers, SystemTime::now());
-            return writer.fail(StopReason::Error, error_message(&error));
+            let text = error_message(&error);
+            return super::fail_on_status(writer, StopReason::Error, &error, text);
         }
         Err(
             RequestError::Network(text)

@@ -266,7 +266,7 @@ async fn run(mut writer: AssistantWriter, model: Model, request: Request, option
         Err(RequestError::Aborted) => return writer.fail(StopReason::Aborted, "Request aborted"),
         Err(RequestError::Status(error)) => {
             let text = status_message(&error_prefix, &error);
-            return writer.fail(failure(&options), text);
+            return super::fail_on_status(writer, failure(&options), &error, text);
         }
         Err(
             RequestError::Network(text)

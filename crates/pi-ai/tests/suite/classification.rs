@@ -12,7 +12,15 @@ use serde_json::Value;
 
 use super::support::{collect, fixture_lines, keyed};
 
-const APIS: [&str; 2] = ["anthropic-messages", "openai-completions"];
+/// Every adapter that speaks HTTP.
+const APIS: [&str; 6] = [
+    "anthropic-messages",
+    "openai-completions",
+    "openai-responses",
+    "azure-openai-responses",
+    "google-generative-ai",
+    "mistral-conversations",
+];
 
 fn message(case: &Value) -> AssistantMessage {
     let mut message = AssistantMessage::empty("test", case["provider"].as_str().unwrap(), "m");

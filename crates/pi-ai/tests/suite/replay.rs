@@ -8,7 +8,7 @@ use pi_ai::{
 };
 use serde_json::Value;
 
-use super::support::fixture_lines;
+use super::support::{diff, fixture_lines};
 
 /// A request the reference sent.
 struct Recorded {
@@ -152,34 +152,6 @@ fn conversation_len(body: &Value) -> Option<usize> {
         .or_else(|| body.get("input"))
         .and_then(Value::as_array)
         .map(Vec::len)
-}
-
-/// A readable list of the paths where two JSON values differ.
-fn diff(expected: &Value, actual: &Value, path: &str) -> String {
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            let mut out = String::new();
-            for key in e.keys().chain(a.keys().filter(|k| !e.contains_key(*k))) {
-                let (ev, av) = (
-                    e.get(key).unwrap_or(&Value::Null),
-                    a.get(key).unwrap_or(&Value::Null),
-                );
-                out.push_str(&diff(ev, av, &format!("{path}/{key}")));
-            }
-            out
-        }
-        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => e
-            .iter()
-            .zip(a)
-            .enumerate()
-            .map(|(i, (ev, av))| diff(ev, av, &format!("{path}/{i}")))
-            .collect(),
-        (e, a) if e == a => String::new(),
-        (e, a) => {
-            let clip = |v: &Value| v.to_string().chars().take(300).collect::<String>();
-            format!("  {path}: reference {} / ours {}\n", clip(e), clip(a))
-        }
-    }
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use futures_util::StreamExt;
 use pi_ai::{AssistantEvent, AssistantMessage, AssistantStream, StreamOptions};
+use serde_json::Value;
 
 /// A file under the workspace's `fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
@@ -51,4 +52,32 @@ pub fn kinds(events: &[AssistantEvent]) -> Vec<String> {
                 .to_string()
         })
         .collect()
+}
+
+/// A readable list of the paths where two JSON values differ.
+pub fn diff(expected: &Value, actual: &Value, path: &str) -> String {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            let mut out = String::new();
+            for key in e.keys().chain(a.keys().filter(|k| !e.contains_key(*k))) {
+                let (ev, av) = (
+                    e.get(key).unwrap_or(&Value::Null),
+                    a.get(key).unwrap_or(&Value::Null),
+                );
+                out.push_str(&diff(ev, av, &format!("{path}/{key}")));
+            }
+            out
+        }
+        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => e
+            .iter()
+            .zip(a)
+            .enumerate()
+            .map(|(i, (ev, av))| diff(ev, av, &format!("{path}/{i}")))
+            .collect(),
+        (e, a) if e == a => String::new(),
+        (e, a) => {
+            let clip = |v: &Value| v.to_string().chars().take(300).collect::<String>();
+            format!("  {path}: reference {} / ours {}\n", clip(e), clip(a))
+        }
+    }
 }
