@@ -594,3 +594,53 @@ fn ctrl_c_in_print_mode_aborts_and_keeps_the_session() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "Fine, a haiku.\n");
 }
+
+#[test]
+fn ctrl_c_cancels_a_pending_retry() {
+    let pi = Pi::new();
+    std::fs::write(
+        pi.agent.join("settings.json"),
+        r#"{"retry": {"baseDelayMs": 60000}}"#,
+    )
+    .unwrap();
+    pi.push(Turn::fault(Fault::http(503)));
+    let child = pi
+        .command()
+        .args(["--model", "test-openai/m", "--mode", "json", "hi"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while pi.server.requests().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let start = events
+        .iter()
+        .find(|e| e["type"] == "auto_retry_start")
+        .unwrap();
+    assert_eq!(start["delayMs"], 60000);
+    let end = events
+        .iter()
+        .find(|e| e["type"] == "auto_retry_end")
+        .unwrap();
+    assert_eq!(
+        end,
+        &json!({"type": "auto_retry_end", "success": false, "attempt": 1, "finalError": "Retry cancelled"})
+    );
+    assert_eq!(events.last().unwrap()["type"], "agent_settled");
+    // No second request was made.
+    assert_eq!(pi.server.requests().len(), 1);
+}
