@@ -6,9 +6,11 @@
 //! a growing pause; the failed attempt stays in the file but is hidden from the model by a
 //! `context_edit` entry.
 
+mod commands;
 mod events;
 mod hooks;
 mod retry;
+mod runtime;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,9 +31,14 @@ use crate::config::guidance;
 use crate::session::{EntryKind, SessionError, SessionManager};
 use crate::tools::{ProcessedImage, ResizeOptions, process_image};
 
+pub use commands::{
+    BashError, BashResult, CommandError, ContextUsage, CycledModel, ForkMessage, ForkPosition,
+    ForkTarget, QueuedMessages, SessionStats, StreamingBehavior, TokenTotals,
+};
 pub use events::SessionEvent;
 pub use hooks::{Credentials, RequestCredentials};
 pub use retry::{is_retryable, retry_delay_ms};
+pub use runtime::{SessionRuntime, SessionServices};
 
 use crate::config::settings::RetrySettings;
 
@@ -59,6 +66,12 @@ pub enum PromptError {
     /// The session could not be written; the run stopped being recorded.
     #[error("Could not save the session: {0}")]
     Persist(#[from] SessionError),
+}
+
+/// A prompt that passed [`AgentSession::prepare_prompt`], ready to run.
+#[derive(Debug, Clone)]
+pub struct PreparedPrompt {
+    messages: Vec<AgentMessage>,
 }
 
 /// How an [`AgentSession`] is set up.
@@ -125,6 +138,8 @@ struct Shared {
     /// The model's context window, for overflow checks inside event handling.
     context_window: AtomicU64,
     has_model: Mutex<bool>,
+    /// What the RPC-style commands keep (queue modes, user shell commands, switches).
+    commands: commands::CommandState,
 }
 
 struct Settings {
@@ -214,6 +229,7 @@ impl AgentSession {
             queues: Mutex::new(Queues::default()),
             context_window: AtomicU64::new(config.model.as_ref().map_or(0, |m| m.context_window)),
             has_model: Mutex::new(config.model.is_some()),
+            commands: commands::CommandState::new(&config),
             config: Mutex::new(Settings {
                 system_prompt: config.system_prompt,
                 expand_prompt: config.expand_prompt,
@@ -313,6 +329,17 @@ impl AgentSession {
     /// Sends `text` (with `images`) and runs the agent until it settles, retrying transient
     /// failures as `settings.retry` allows.
     pub async fn prompt(&self, text: &str, images: Vec<ImageContent>) -> Result<(), PromptError> {
+        let prepared = self.prepare_prompt(text, images).await?;
+        self.run_prepared(prepared).await
+    }
+
+    /// The checks and preparation of [`AgentSession::prompt`] (expansion, model, credentials,
+    /// images, system prompt update), without running: a prompt that passes them is accepted.
+    pub async fn prepare_prompt(
+        &self,
+        text: &str,
+        images: Vec<ImageContent>,
+    ) -> Result<PreparedPrompt, PromptError> {
         let (expand, credentials, docs, auto_resize) = {
             let config = lock(&self.shared.config);
             (
@@ -361,7 +388,16 @@ impl AgentSession {
             messages.push(update.into());
         }
         messages.push(Message::User(user).into());
-        self.run_agent_prompt(messages).await;
+        Ok(PreparedPrompt { messages })
+    }
+
+    /// Runs an accepted prompt until the agent settles.
+    pub async fn run_prepared(&self, prepared: PreparedPrompt) -> Result<(), PromptError> {
+        if self.is_streaming() {
+            return Err(PromptError::Busy);
+        }
+        let _running = self.shared.commands.run_guard();
+        self.run_agent_prompt(prepared.messages).await;
         match lock(&self.shared.run).persist_error.take() {
             Some(err) => Err(PromptError::Persist(err)),
             None => Ok(()),
@@ -428,6 +464,7 @@ impl AgentSession {
         if self.abort_requested() {
             self.shared.finish_cancelled_retry();
         }
+        self.flush_pending_bash();
         self.shared.emit(&SessionEvent::AgentSettled);
     }
 

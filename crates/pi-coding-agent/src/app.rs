@@ -4,6 +4,7 @@
 //! session (its directory may come from settings), configuration for the session's working
 //! directory, resources and the system prompt, the model, then the mode runs.
 
+mod services;
 mod startup;
 
 use std::ffi::OsString;
@@ -58,15 +59,10 @@ fn run(argv: Vec<OsString>) -> i32 {
     }
     unsupported_notes(&args, mode);
     match mode {
-        AppMode::Interactive | AppMode::Rpc if args.list_models.is_none() => {
-            let name = if mode == AppMode::Rpc {
-                "RPC mode"
-            } else {
-                "Interactive mode"
-            };
-            eprintln_plain(&format!(
-                "Error: {name} is not supported yet; use -p \"<prompt>\" or --mode json"
-            ));
+        AppMode::Interactive if args.list_models.is_none() => {
+            eprintln_plain(
+                "Error: Interactive mode is not supported yet; use -p \"<prompt>\", --mode json or --mode rpc",
+            );
             1
         }
         _ => match tokio::runtime::Builder::new_multi_thread()

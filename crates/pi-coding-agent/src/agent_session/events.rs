@@ -57,6 +57,18 @@ pub enum SessionEvent<'a> {
         /// The new level.
         level: ThinkingLevel,
     },
+    /// Output of a shell command the user ran (RPC `bash`), as it arrives.
+    BashExecutionUpdate {
+        /// The id of the command that started it, if it had one.
+        id: Option<&'a str>,
+        /// The new output.
+        delta: &'a str,
+    },
+    /// The session's display name changed.
+    SessionInfoChanged {
+        /// The name, if it has one.
+        name: Option<&'a str>,
+    },
 }
 
 impl SessionEvent<'_> {
@@ -103,6 +115,14 @@ impl SessionEvent<'_> {
             SessionEvent::ThinkingLevelChanged { level } => {
                 json!({"type": "thinking_level_changed", "level": level.as_str()})
             }
+            SessionEvent::BashExecutionUpdate { id, delta } => match id {
+                Some(id) => json!({"type": "bash_execution_update", "id": id, "delta": delta}),
+                None => json!({"type": "bash_execution_update", "delta": delta}),
+            },
+            SessionEvent::SessionInfoChanged { name } => match name {
+                Some(name) => json!({"type": "session_info_changed", "name": name}),
+                None => json!({"type": "session_info_changed"}),
+            },
         }
     }
 

@@ -1,0 +1,361 @@
+//! What a session has cost and how full its context is, and the session tree as JSON.
+
+use std::path::PathBuf;
+
+use pi_agent_core::AgentMessage;
+use pi_ai::{Message, StopReason, Usage};
+use serde::Serialize;
+
+use super::super::AgentSession;
+use crate::messages::{BashExecutionMessage, BranchSummaryMessage, CompactionSummaryMessage};
+use crate::session::{EntryKind, SessionEntry, SessionError, SessionProjection, SessionTree};
+
+/// Message counts, tokens and cost over the whole session file (every branch, compacted
+/// history included), and the current context's size.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionStats {
+    /// The session file, unless the session is not saved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_file: Option<PathBuf>,
+    /// The session id.
+    pub session_id: String,
+    /// User messages.
+    pub user_messages: u64,
+    /// Assistant messages.
+    pub assistant_messages: u64,
+    /// Tool calls made by assistant messages.
+    pub tool_calls: u64,
+    /// Tool results.
+    pub tool_results: u64,
+    /// Messages of every role.
+    pub total_messages: u64,
+    /// Token totals.
+    pub tokens: TokenTotals,
+    /// Total cost in US dollars.
+    pub cost: f64,
+    /// The context's size now, when a model with a context window is selected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context_usage: Option<ContextUsage>,
+}
+
+/// Tokens by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenTotals {
+    /// Prompt tokens not served from cache.
+    pub input: u64,
+    /// Output tokens.
+    pub output: u64,
+    /// Prompt tokens read from cache.
+    pub cache_read: u64,
+    /// Prompt tokens written to cache.
+    pub cache_write: u64,
+    /// The sum of the four.
+    pub total: u64,
+}
+
+/// How full the context window is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContextUsage {
+    /// Estimated tokens; unknown (`null`) after a compaction until a response reports usage.
+    pub tokens: Option<u64>,
+    /// The model's context window.
+    pub context_window: u64,
+    /// `tokens` as a percentage of the window.
+    pub percent: Option<f64>,
+}
+
+impl AgentSession {
+    /// Counts, token totals and cost of every entry in the session file, and the context's
+    /// current size.
+    pub fn session_stats(&self) -> Result<SessionStats, SessionError> {
+        let (entries, session_file, session_id) = {
+            let session = self.session();
+            (
+                session.entries()?,
+                session.session_file().map(|path| path.to_path_buf()),
+                session.session_id().to_string(),
+            )
+        };
+        let mut stats = SessionStats {
+            session_file,
+            session_id,
+            user_messages: 0,
+            assistant_messages: 0,
+            tool_calls: 0,
+            tool_results: 0,
+            total_messages: 0,
+            tokens: TokenTotals::default(),
+            cost: 0.0,
+            context_usage: None,
+        };
+        let add = |usage: &Usage, stats: &mut SessionStats| {
+            stats.tokens.input += usage.input;
+            stats.tokens.output += usage.output;
+            stats.tokens.cache_read += usage.cache_read;
+            stats.tokens.cache_write += usage.cache_write;
+            stats.cost += usage.cost.total;
+        };
+        for entry in &entries {
+            match &entry.kind {
+                EntryKind::Usage(usage) => add(&usage.usage, &mut stats),
+                EntryKind::Compaction(compaction) => {
+                    if let Some(usage) = &compaction.usage {
+                        add(usage, &mut stats);
+                    }
+                }
+                EntryKind::BranchSummary(summary) => {
+                    if let Some(usage) = &summary.usage {
+                        add(usage, &mut stats);
+                    }
+                }
+                EntryKind::Message(message) => {
+                    stats.total_messages += 1;
+                    match message.as_llm() {
+                        Some(Message::User(_)) => stats.user_messages += 1,
+                        Some(Message::ToolResult(result)) => {
+                            stats.tool_results += 1;
+                            if let Some(usage) = &result.usage {
+                                add(usage, &mut stats);
+                            }
+                        }
+                        Some(Message::Assistant(assistant)) => {
+                            stats.assistant_messages += 1;
+                            stats.tool_calls += assistant
+                                .content
+                                .iter()
+                                .filter(|block| {
+                                    matches!(block, pi_ai::AssistantContent::ToolCall(_))
+                                })
+                                .count() as u64;
+                            add(&assistant.usage, &mut stats);
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        stats.tokens.total = stats.tokens.input
+            + stats.tokens.output
+            + stats.tokens.cache_read
+            + stats.tokens.cache_write;
+        stats.context_usage = self.context_usage()?;
+        Ok(stats)
+    }
+
+    /// The context's size against the model's window: the last response's usage plus an
+    /// estimate of what came after it (pi's footer figure). `None` without a model or window.
+    pub fn context_usage(&self) -> Result<Option<ContextUsage>, SessionError> {
+        let Some(model) = self.model() else {
+            return Ok(None);
+        };
+        let context_window = model.context_window;
+        if context_window == 0 {
+            return Ok(None);
+        }
+        let (projection, branch) = {
+            let session = self.session();
+            (
+                session.build_session_projection()?,
+                session.branch_entries(None)?,
+            )
+        };
+        if let Some(compaction_at) = branch
+            .iter()
+            .rposition(|entry| matches!(entry.kind, EntryKind::Compaction(_)))
+        {
+            // Usage from before the compaction describes a context that no longer exists.
+            let answered_after = branch[compaction_at + 1..].iter().any(|entry| {
+                projection.entries.iter().any(|projected| {
+                    projected.entry.id == entry.id
+                        && projected.messages.iter().any(|m| usable_usage(m).is_some())
+                })
+            });
+            if !answered_after {
+                return Ok(Some(ContextUsage {
+                    tokens: None,
+                    context_window,
+                    percent: None,
+                }));
+            }
+        }
+        let tokens = estimate_projected_tokens(&projection, &branch);
+        Ok(Some(ContextUsage {
+            tokens: Some(tokens),
+            context_window,
+            percent: Some(tokens as f64 / context_window as f64 * 100.0),
+        }))
+    }
+
+    /// The session tree as pi's JSON: `[{entry, children, label?, labelTimestamp?}]`,
+    /// written without recursion (a long session is a deep tree).
+    pub fn tree_json(&self) -> Result<String, SessionError> {
+        let tree = self.session().tree()?;
+        Ok(write_tree(&tree))
+    }
+}
+
+/// The usage of an assistant message that can be trusted for the context's size.
+fn usable_usage(message: &AgentMessage) -> Option<&Usage> {
+    let assistant = message.as_assistant()?;
+    let failed = matches!(
+        assistant.stop_reason,
+        StopReason::Aborted | StopReason::Error
+    );
+    (!failed && pi_ai::context_tokens(&assistant.usage) > 0).then_some(&assistant.usage)
+}
+
+/// pi's context estimate for a projection: the last trustworthy usage plus four characters
+/// a token for everything after it, or a full estimate when a context edit or compaction
+/// came after that usage.
+fn estimate_projected_tokens(projection: &SessionProjection, branch: &[SessionEntry]) -> u64 {
+    let messages: Vec<(&str, &AgentMessage)> = projection
+        .entries
+        .iter()
+        .flat_map(|entry| {
+            entry
+                .messages
+                .iter()
+                .map(move |message| (entry.entry.id.as_str(), message))
+        })
+        .collect();
+    let last_usage = messages
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(at, (id, message))| usable_usage(message).map(|usage| (at, *id, usage)));
+    if let Some((at, id, usage)) = last_usage {
+        let usage_at = branch.iter().position(|entry| entry.id == id);
+        let invalidated_at = branch.iter().rposition(|entry| {
+            matches!(
+                entry.kind,
+                EntryKind::ContextEdit { .. } | EntryKind::Compaction(_)
+            )
+        });
+        if usage_at.is_some() && usage_at > invalidated_at {
+            let trailing: u64 = messages[at + 1..]
+                .iter()
+                .map(|(_, message)| estimate_tokens(message))
+                .sum();
+            return pi_ai::context_tokens(usage) + trailing;
+        }
+    }
+    let system = pi_ai::current_system_message(messages.iter().filter_map(|(_, m)| m.as_llm()));
+    let system_tokens = system.map_or(0, |system| estimate_tokens(&AgentMessage::from(system)));
+    system_tokens
+        + messages
+            .iter()
+            .filter(|(_, message)| message.role() != "system")
+            .map(|(_, message)| estimate_tokens(message))
+            .sum::<u64>()
+}
+
+/// Four characters (UTF-16 units) a token, as pi estimates; images count 4,800 characters.
+fn estimate_tokens(message: &AgentMessage) -> u64 {
+    if let Some(llm) = message.as_llm() {
+        return match llm {
+            Message::System(system) => {
+                let mut chars = content_chars(&system.content);
+                for section in system.sections.iter().flat_map(|s| s.values()).flatten() {
+                    chars += utf16_len(section);
+                }
+                if let Some(tools) = &system.tools_added {
+                    chars += utf16_len(&serde_json::to_string(tools).unwrap_or_default());
+                }
+                chars.div_ceil(4)
+            }
+            other => pi_ai::estimate_message_tokens(other),
+        };
+    }
+    let AgentMessage::Custom(custom) = message else {
+        return 0;
+    };
+    let chars = match custom.role.as_str() {
+        "bashExecution" => custom
+            .decode::<BashExecutionMessage>()
+            .map_or(0, |bash| utf16_len(&bash.command) + utf16_len(&bash.output)),
+        "branchSummary" => custom
+            .decode::<BranchSummaryMessage>()
+            .map_or(0, |summary| utf16_len(&summary.summary)),
+        "compactionSummary" => custom
+            .decode::<CompactionSummaryMessage>()
+            .map_or(0, |summary| utf16_len(&summary.summary)),
+        "custom" => custom
+            .fields
+            .get("content")
+            .and_then(|content| serde_json::from_value(content.clone()).ok())
+            .map_or(0, |content: pi_ai::UserContent| content_chars(&content)),
+        _ => 0,
+    };
+    chars.div_ceil(4)
+}
+
+fn content_chars(content: &pi_ai::UserContent) -> u64 {
+    match content {
+        pi_ai::UserContent::Text(text) => utf16_len(text),
+        pi_ai::UserContent::Blocks(blocks) => blocks
+            .iter()
+            .map(|block| match block {
+                pi_ai::InputContent::Text(text) => utf16_len(&text.text),
+                pi_ai::InputContent::Image(_) => 4800,
+            })
+            .sum(),
+    }
+}
+
+fn utf16_len(text: &str) -> u64 {
+    text.encode_utf16().count() as u64
+}
+
+/// Serializes the tree with an explicit stack.
+fn write_tree(tree: &SessionTree) -> String {
+    let mut out = String::from("[");
+    // Each frame: the children still to write, and the node they belong to (none for the
+    // roots).
+    let mut stack: Vec<(std::slice::Iter<'_, usize>, Option<usize>)> =
+        vec![(tree.roots.iter(), None)];
+    let mut needs_comma = false;
+    while let Some((children, owner)) = stack.last_mut() {
+        match children.next() {
+            Some(&at) => {
+                if needs_comma {
+                    out.push(',');
+                }
+                let node = &tree.nodes[at];
+                out.push_str("{\"entry\":");
+                out.push_str(
+                    &pi_ai::js_number::to_string(&node.entry.to_value()).unwrap_or_default(),
+                );
+                out.push_str(",\"children\":[");
+                needs_comma = false;
+                stack.push((node.children.iter(), Some(at)));
+            }
+            None => {
+                let owner = *owner;
+                stack.pop();
+                out.push(']');
+                if let Some(at) = owner {
+                    let node = &tree.nodes[at];
+                    if let Some(label) = &node.label {
+                        out.push_str(",\"label\":");
+                        out.push_str(&json_string(label));
+                    }
+                    if let Some(time) = &node.label_timestamp {
+                        out.push_str(",\"labelTimestamp\":");
+                        out.push_str(&json_string(time));
+                    }
+                    out.push('}');
+                }
+                needs_comma = true;
+            }
+        }
+    }
+    out
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
+}
