@@ -564,3 +564,6 @@ fn user_text(message: &AgentMessage) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -35,6 +35,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 struct Rpc {
     runtime: SessionRuntime,
     output: Output,
+    /// The longest line read.
+    max_line: usize,
     /// Set when input ended: prompts not yet running are no longer started.
     closing: AtomicBool,
 }
@@ -58,6 +60,7 @@ async fn run_with_limit(
     let rpc = Rpc {
         runtime,
         output: Output::new(output),
+        max_line,
         closing: AtomicBool::new(false),
     };
     let events = rpc.output.clone();
@@ -82,9 +85,11 @@ async fn run_with_limit(
     // Let the commands just read start, as they would have had input gone on.
     while let Some(Some(())) = futures_util::FutureExt::now_or_never(running.next()) {}
     rpc.closing.store(true, Ordering::SeqCst);
+    // The commands still running are polled while the session stops: the run being
+    // aborted lives among them.
     let finish = async {
-        rpc.runtime.shut_down().await;
-        while running.next().await.is_some() {}
+        let drain = async { while running.next().await.is_some() {} };
+        futures_util::future::join(rpc.runtime.shut_down(), drain).await;
     };
     let grace = if code == 0 {
         SHUTDOWN_GRACE
@@ -107,7 +112,7 @@ async fn handle_line(rpc: &Rpc, line: Line) {
                 "parse",
                 Reply::Failed(format!(
                     "Failed to parse command: line of {length} bytes is over the limit of {} bytes",
-                    MAX_LINE_BYTES
+                    rpc.max_line
                 )),
             );
             return;

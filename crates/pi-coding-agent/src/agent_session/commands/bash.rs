@@ -399,7 +399,7 @@ mod tests {
         .await
         .unwrap();
         assert!(result.truncated);
-        assert!(result.output.ends_with("29999\n30000\n"));
+        assert!(result.output.ends_with("29999\n30000"));
         assert!(!result.output.starts_with("1\n"));
         let path = result.full_output_path.unwrap();
         let full = std::fs::read_to_string(&path).unwrap();

@@ -237,9 +237,11 @@ async fn run(rpc: &Rpc, id: Option<&Value>, command: Command) -> Result<Reply, S
             let leaf = session.session().leaf_id().map(str::to_string);
             Reply::RawData(format!("{{\"tree\":{tree},\"leafId\":{}}}", to_json(&leaf)))
         }
-        Command::GetLastAssistantText => {
-            Reply::Data(json!({"text": session.last_assistant_text()}))
-        }
+        // pi leaves `text` out when there is none.
+        Command::GetLastAssistantText => Reply::Data(match session.last_assistant_text() {
+            Some(text) => json!({"text": text}),
+            None => json!({}),
+        }),
         Command::SetSessionName { name } => {
             session.set_session_name(&name).map_err(|e| error(&e))?;
             Reply::Done
