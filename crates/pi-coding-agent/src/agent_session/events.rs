@@ -1,10 +1,13 @@
 //! What an [`AgentSession`](super::AgentSession) reports: the agent's events plus the session's
-//! own (`agent_settled`, auto-retry, queue and entry updates), and their JSON-mode lines.
+//! own (`agent_settled`, auto-retry, compaction, queue and entry updates), and their JSON-mode
+//! lines.
 
 use pi_agent_core::{AgentEvent, AgentMessage};
 use pi_ai::ThinkingLevel;
 use serde::Serialize;
 use serde_json::{Value, json};
+
+use crate::compaction::{CompactionReason, CompactionResult};
 
 /// One step of a session, serialized as pi's `AgentSessionEvent`.
 #[derive(Debug, Clone, Copy)]
@@ -57,6 +60,51 @@ pub enum SessionEvent<'a> {
         /// The new level.
         level: ThinkingLevel,
     },
+    /// A compaction started.
+    CompactionStart {
+        /// Why it runs.
+        reason: CompactionReason,
+    },
+    /// A compaction ended: with a result, aborted, or failed (`error_message`).
+    CompactionEnd {
+        /// Why it ran.
+        reason: CompactionReason,
+        /// What it produced, when it succeeded.
+        result: Option<&'a CompactionResult>,
+        /// Whether it was cancelled.
+        aborted: bool,
+        /// Whether the failed request is retried now.
+        will_retry: bool,
+        /// Why it failed or what stopped after it.
+        error_message: Option<&'a str>,
+    },
+    /// A summary request failed transiently and is repeated after `delay_ms`.
+    SummarizationRetryScheduled {
+        /// The retry about to happen, from 1.
+        attempt: u32,
+        /// The retries allowed.
+        max_attempts: u32,
+        /// The wait before it.
+        delay_ms: u64,
+        /// Why the request failed.
+        error_message: &'a str,
+    },
+    /// A repeated summary request starts.
+    SummarizationRetryAttemptStart {
+        /// What the summary is for.
+        source: SummarySource,
+    },
+    /// Retrying a summary request is over.
+    SummarizationRetryFinished,
+}
+
+/// What a summary request is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummarySource {
+    /// A compaction, for this reason.
+    Compaction(CompactionReason),
+    /// A branch summary.
+    BranchSummary,
 }
 
 impl SessionEvent<'_> {
@@ -102,6 +150,53 @@ impl SessionEvent<'_> {
             }
             SessionEvent::ThinkingLevelChanged { level } => {
                 json!({"type": "thinking_level_changed", "level": level.as_str()})
+            }
+            SessionEvent::CompactionStart { reason } => {
+                json!({"type": "compaction_start", "reason": reason.as_str()})
+            }
+            SessionEvent::CompactionEnd {
+                reason,
+                result,
+                aborted,
+                will_retry,
+                error_message,
+            } => {
+                let mut value = json!({"type": "compaction_end", "reason": reason.as_str()});
+                if let Some(result) = result {
+                    value["result"] = serde_json::to_value(result).unwrap_or(Value::Null);
+                }
+                value["aborted"] = json!(aborted);
+                value["willRetry"] = json!(will_retry);
+                if let Some(error) = error_message {
+                    value["errorMessage"] = json!(error);
+                }
+                value
+            }
+            SessionEvent::SummarizationRetryScheduled {
+                attempt,
+                max_attempts,
+                delay_ms,
+                error_message,
+            } => json!({
+                "type": "summarization_retry_scheduled",
+                "attempt": attempt,
+                "maxAttempts": max_attempts,
+                "delayMs": delay_ms,
+                "errorMessage": error_message,
+            }),
+            SessionEvent::SummarizationRetryAttemptStart { source } => match source {
+                SummarySource::Compaction(reason) => json!({
+                    "type": "summarization_retry_attempt_start",
+                    "source": "compaction",
+                    "reason": reason.as_str(),
+                }),
+                SummarySource::BranchSummary => json!({
+                    "type": "summarization_retry_attempt_start",
+                    "source": "branchSummary",
+                }),
+            },
+            SessionEvent::SummarizationRetryFinished => {
+                json!({"type": "summarization_retry_finished"})
             }
         }
     }

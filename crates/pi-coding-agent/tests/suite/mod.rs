@@ -1,5 +1,6 @@
 mod binary;
 mod binary_support;
+mod compaction_reference;
 mod config_agent_dir;
 mod session_context;
 mod session_crash;
