@@ -1,6 +1,9 @@
 mod binary;
 mod binary_support;
+mod compaction_auto;
+mod compaction_manual;
 mod compaction_reference;
+mod compaction_support;
 mod config_agent_dir;
 mod session_context;
 mod session_crash;
