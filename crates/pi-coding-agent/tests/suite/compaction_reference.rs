@@ -135,3 +135,47 @@ fn branch_summary_inputs_match_the_reference() {
     }
     assert!(checked > 50);
 }
+
+#[test]
+fn a_session_the_reference_compacted_reads_back_and_rebuilds_its_context() {
+    // pi 0.87.1 recovering from an overflow (fixtures/compaction/overflow.mock.json): the
+    // failed attempt hidden by a context edit, a split-turn compaction, the retried answer.
+    let fixture = fixtures().join("compaction/overflow-recovery.jsonl");
+    let scratch = super::session_support::Scratch::new();
+    let path = scratch.path().join("session.jsonl");
+    std::fs::copy(&fixture, &path).unwrap();
+    let session = SessionManager::open(&path, None, None).unwrap();
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for (entry, line) in session.entries().unwrap().iter().zip(&lines[1..]) {
+        let written = serde_json::to_string(&entry.to_value()).unwrap();
+        if entry.kind.type_name() == "compaction" {
+            // The summed usage of a split-turn compaction puts `cacheWrite1h` before the
+            // total, where a response's usage has it after the cost; ours keeps one order.
+            let parsed: Value = serde_json::from_str(&written).unwrap();
+            assert_eq!(parsed, serde_json::from_str::<Value>(line).unwrap());
+        } else {
+            assert_eq!(&written, line);
+        }
+    }
+    let context = session.build_session_context().unwrap();
+    let roles: Vec<&str> = context.messages.iter().map(AgentMessage::role).collect();
+    assert_eq!(roles, ["system", "compactionSummary", "assistant"]);
+    // What the reference sent for the retry: the replayed prompt, the summary, nothing else.
+    let llm = convert_to_llm(&context.messages[..2]);
+    let summary = match &llm[1] {
+        pi_ai::Message::User(user) => user.content.text(""),
+        other => panic!("{other:?}"),
+    };
+    assert!(summary.starts_with(
+        "The conversation history before this point was compacted into the following summary:\n\n<summary>\n## Goal\nHistory summary.\n\n---\n\n**Turn Context (split turn):**"
+    ));
+    // A compaction on top of it is refused (the leaf is not a compaction, but nothing new
+    // precedes what would be kept).
+    let settings = CompactionSettings {
+        enabled: true,
+        reserve_tokens: 16384,
+        keep_recent_tokens: 20000,
+    };
+    assert!(prepare_compaction(&session, settings).unwrap().is_none());
+}

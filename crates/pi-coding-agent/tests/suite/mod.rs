@@ -4,6 +4,7 @@ mod compaction_auto;
 mod compaction_manual;
 mod compaction_reference;
 mod compaction_support;
+mod compaction_tree;
 mod config_agent_dir;
 mod session_context;
 mod session_crash;
