@@ -1,4 +1,5 @@
 mod binary;
+mod binary_compaction;
 mod binary_support;
 mod compaction_auto;
 mod compaction_manual;
