@@ -404,3 +404,26 @@ async fn the_dry_run_shows_what_would_happen_without_asking_the_model() {
     assert_eq!(result.first_kept_entry_id, preview.first_kept_entry_id);
     assert_eq!(result.tokens_before, preview.tokens_before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn summaries_think_at_the_session_level_only_on_reasoning_models() {
+    for reasoning in [true, false] {
+        let h = Harness::new(keep_recent(6), |model| model.reasoning = reasoning).await;
+        h.session
+            .set_thinking_level(pi_ai::ThinkingLevel::High)
+            .unwrap();
+        h.push(Turn::text("First answer."));
+        h.prompt("first prompt").await;
+        h.push(Turn::text("Second answer."));
+        h.prompt("second prompt").await;
+        h.push(Turn::text(SUMMARY));
+        h.session.compact(None).await.unwrap();
+        let body = h.requests().last().unwrap().body.clone();
+        let effort = body.get("reasoning_effort").cloned();
+        if reasoning {
+            assert_eq!(effort, Some(json!("high")), "{body}");
+        } else {
+            assert_eq!(effort, None, "{body}");
+        }
+    }
+}

@@ -3,6 +3,7 @@ mod binary_compaction;
 mod binary_support;
 mod compaction_auto;
 mod compaction_manual;
+mod compaction_prepare;
 mod compaction_reference;
 mod compaction_support;
 mod compaction_tree;
