@@ -663,10 +663,11 @@ impl AgentSession {
                 .await
                 .continue_run;
         }
-        if lock(&self.shared.compaction).paused {
+        // Without a known window there is no threshold (pi checks it between turns only).
+        if context_window == 0 || lock(&self.shared.compaction).paused {
             return false;
         }
-        let Some(tokens) = self.threshold_tokens(message, facts.latest_compaction_ms) else {
+        let Some(tokens) = self.threshold_tokens(message, &facts) else {
             return false;
         };
         if should_compact(tokens, context_window, &settings) {
@@ -681,31 +682,23 @@ impl AgentSession {
     /// The context size the threshold is checked against after `message`: its usage, or an
     /// estimate when the usage cannot be trusted (`None`: the estimate rests on usage from
     /// before the latest compaction).
-    fn threshold_tokens(
-        &self,
-        message: &AssistantMessage,
-        latest_compaction_ms: Option<i64>,
-    ) -> Option<u64> {
-        let session = self.session();
-        let projection = session.build_session_projection().ok()?;
-        let has_edits = projection
-            .entries
-            .iter()
-            .any(|entry| matches!(entry.entry.kind, EntryKind::ContextEdit { .. }));
-        if has_edits {
-            return Some(estimate_projected_context_tokens(&session, &projection).tokens);
+    fn threshold_tokens(&self, message: &AssistantMessage, facts: &RecoveryFacts) -> Option<u64> {
+        if let Some(tokens) = facts.edited_context_tokens {
+            return Some(tokens);
         }
-        drop(session);
         let direct = calculate_context_tokens(&message.usage);
         if message.stop_reason != StopReason::Error && direct > 0 {
             return Some(direct);
         }
         // A failed or usage-less response: estimate from the last good one.
-        let messages = self.agent.state().messages.clone();
-        let estimate = estimate_context_tokens(&messages);
+        let state = self.agent.state();
+        let estimate = estimate_context_tokens(&state.messages);
         if let (Some(index), Some(compaction_ms)) =
-            (estimate.last_usage_index, latest_compaction_ms)
-            && let Some(usage_source) = messages.get(index).and_then(AgentMessage::as_assistant)
+            (estimate.last_usage_index, facts.latest_compaction_ms)
+            && let Some(usage_source) = state
+                .messages
+                .get(index)
+                .and_then(AgentMessage::as_assistant)
             && usage_source.timestamp <= compaction_ms
         {
             return None;
@@ -778,15 +771,14 @@ impl AgentSession {
             }
         };
         let after = result.estimated_tokens_after.unwrap_or(0);
-        let still_over = model.context_window > 0
-            && should_compact(
-                after,
-                model.context_window,
-                &CompactionSettings {
-                    enabled: true,
-                    ..settings
-                },
-            );
+        let still_over = should_compact(
+            after,
+            model.context_window,
+            &CompactionSettings {
+                enabled: true,
+                ..settings
+            },
+        );
         if still_over {
             // Compacting again would not get further: stop instead of looping.
             lock(&self.shared.compaction).paused = true;
@@ -905,12 +897,20 @@ impl AgentSession {
                 entry.entry.id == id && entry.messages.iter().any(|m| m.role() == "assistant")
             })
         });
+        // With context edits, only an estimate of what the model sees is trustworthy.
+        let has_edits = projection
+            .entries
+            .iter()
+            .any(|entry| matches!(entry.entry.kind, EntryKind::ContextEdit { .. }));
+        let edited_context_tokens =
+            has_edits.then(|| estimate_projected_context_tokens(&session, &projection).tokens);
         let mut facts = RecoveryFacts {
             from_before_compaction: false,
             projected,
             retained_for_recovery: true,
             usage_matches_projection: projected,
             latest_compaction_ms,
+            edited_context_tokens,
             omit: Vec::new(),
         };
         let (Some(position), Some(id)) = (assistant_at, assistant_id) else {
@@ -992,6 +992,8 @@ struct RecoveryFacts {
     usage_matches_projection: bool,
     /// When the latest compaction on the branch was written.
     latest_compaction_ms: Option<i64>,
+    /// The estimated context, when context edits make usage unreliable.
+    edited_context_tokens: Option<u64>,
     /// Its entry and its tool results' entries.
     omit: Vec<String>,
 }
