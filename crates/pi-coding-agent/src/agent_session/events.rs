@@ -228,3 +228,97 @@ impl SessionEvent<'_> {
         pi_ai::js_number::to_string(&value).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compaction::{CompactionReason, CompactionResult};
+
+    fn keys(value: &Value) -> Vec<String> {
+        value.as_object().unwrap().keys().cloned().collect()
+    }
+
+    #[test]
+    fn compaction_events_have_pi_shapes() {
+        let result = CompactionResult {
+            summary: "S".into(),
+            first_kept_entry_id: "abc".into(),
+            tokens_before: 150,
+            estimated_tokens_after: Some(32),
+            usage: None,
+            details: Some(json!({"readFiles": [], "modifiedFiles": []})),
+        };
+        let start = SessionEvent::CompactionStart {
+            reason: CompactionReason::Threshold,
+        };
+        assert_eq!(
+            start.to_json_line(),
+            r#"{"type":"compaction_start","reason":"threshold"}"#
+        );
+        let end = SessionEvent::CompactionEnd {
+            reason: CompactionReason::Threshold,
+            result: Some(&result),
+            aborted: false,
+            will_retry: false,
+            error_message: None,
+        }
+        .to_value();
+        assert_eq!(
+            keys(&end),
+            ["type", "reason", "result", "aborted", "willRetry"]
+        );
+        assert_eq!(
+            keys(&end["result"]),
+            [
+                "summary",
+                "firstKeptEntryId",
+                "tokensBefore",
+                "estimatedTokensAfter",
+                "details"
+            ]
+        );
+        let failed = SessionEvent::CompactionEnd {
+            reason: CompactionReason::Overflow,
+            result: None,
+            aborted: false,
+            will_retry: false,
+            error_message: Some("Context overflow recovery failed: x"),
+        };
+        assert_eq!(
+            failed.to_json_line(),
+            r#"{"type":"compaction_end","reason":"overflow","aborted":false,"willRetry":false,"errorMessage":"Context overflow recovery failed: x"}"#
+        );
+    }
+
+    #[test]
+    fn summarization_retry_events_have_pi_shapes() {
+        let scheduled = SessionEvent::SummarizationRetryScheduled {
+            attempt: 1,
+            max_attempts: 3,
+            delay_ms: 2000,
+            error_message: "terminated",
+        };
+        assert_eq!(
+            scheduled.to_json_line(),
+            r#"{"type":"summarization_retry_scheduled","attempt":1,"maxAttempts":3,"delayMs":2000,"errorMessage":"terminated"}"#
+        );
+        let compaction = SessionEvent::SummarizationRetryAttemptStart {
+            source: SummarySource::Compaction(CompactionReason::Threshold),
+        };
+        assert_eq!(
+            compaction.to_json_line(),
+            r#"{"type":"summarization_retry_attempt_start","source":"compaction","reason":"threshold"}"#
+        );
+        let branch = SessionEvent::SummarizationRetryAttemptStart {
+            source: SummarySource::BranchSummary,
+        };
+        assert_eq!(
+            branch.to_json_line(),
+            r#"{"type":"summarization_retry_attempt_start","source":"branchSummary"}"#
+        );
+        assert_eq!(
+            SessionEvent::SummarizationRetryFinished.to_json_line(),
+            r#"{"type":"summarization_retry_finished"}"#
+        );
+    }
+}

@@ -274,3 +274,75 @@ pub async fn generate_branch_summary(
         modified_files,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn entry(value: Value) -> SessionEntry {
+        SessionEntry::from_value(value).unwrap()
+    }
+
+    fn user(id: &str, text: &str) -> SessionEntry {
+        entry(
+            json!({"type": "message", "id": id, "parentId": null, "timestamp": "2025-01-01T00:00:00.000Z",
+            "message": {"role": "user", "content": text, "timestamp": 1}}),
+        )
+    }
+
+    fn summary(id: &str, text: &str, details: Value) -> SessionEntry {
+        entry(json!({"type": "branch_summary", "id": id, "parentId": null,
+            "timestamp": "2025-01-01T00:00:00.000Z", "fromId": "x", "summary": text, "details": details}))
+    }
+
+    #[test]
+    fn the_newest_messages_fit_the_budget_and_summaries_get_a_last_chance() {
+        let entries = vec![
+            user("a", &"a".repeat(40)),
+            summary(
+                "s",
+                &"s".repeat(40),
+                json!({"readFiles": ["old.rs"], "modifiedFiles": ["m.rs"]}),
+            ),
+            user("b", &"b".repeat(40)),
+            user("c", &"c".repeat(40)),
+        ];
+        // 10 tokens each: c and b fit 25; the summary does not, but 20 < 90% of 25.
+        let prepared = prepare_branch_entries(&entries, 25);
+        let roles: Vec<&str> = prepared.messages.iter().map(AgentMessage::role).collect();
+        assert_eq!(roles, ["branchSummary", "user", "user"]);
+        assert_eq!(prepared.total_tokens, 30);
+        // File lists come from every entry, even those left out.
+        assert_eq!(
+            prepared.file_ops.lists(),
+            (vec!["old.rs".to_string()], vec!["m.rs".to_string()])
+        );
+        // At 90% used, no last chance.
+        let prepared = prepare_branch_entries(&entries, 22);
+        assert_eq!(prepared.messages.len(), 2);
+        // No budget: everything.
+        assert_eq!(prepare_branch_entries(&entries, 0).messages.len(), 4);
+    }
+
+    #[test]
+    fn tool_results_and_state_entries_add_nothing() {
+        let entries = vec![
+            entry(
+                json!({"type": "message", "id": "t", "parentId": null, "timestamp": "t",
+                "message": {"role": "toolResult", "toolCallId": "1", "toolName": "read",
+                    "content": [{"type": "text", "text": "file"}], "isError": false, "timestamp": 1}}),
+            ),
+            entry(
+                json!({"type": "label", "id": "l", "parentId": null, "timestamp": "t", "targetId": "t"}),
+            ),
+            entry(
+                json!({"type": "custom_message", "customType": "ext", "content": "note", "display": true,
+                "id": "c", "parentId": null, "timestamp": "2025-01-01T00:00:00.000Z"}),
+            ),
+        ];
+        let prepared = prepare_branch_entries(&entries, 0);
+        let roles: Vec<&str> = prepared.messages.iter().map(AgentMessage::role).collect();
+        assert_eq!(roles, ["custom"]);
+    }
+}

@@ -460,3 +460,92 @@ pub(crate) fn add_usage(first: &Usage, second: &Usage) -> Usage {
         cache_write_1h: optional(first.cache_write_1h, second.cache_write_1h),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pi_ai::ToolCall;
+
+    fn response(stop: StopReason, blocks: Vec<AssistantContent>) -> AssistantMessage {
+        let mut message = AssistantMessage::empty("a", "p", "m");
+        message.stop_reason = stop;
+        message.content = blocks;
+        message
+    }
+
+    fn text(text: &str) -> AssistantContent {
+        AssistantContent::Text(TextContent::new(text))
+    }
+
+    #[test]
+    fn text_blocks_are_joined_by_newlines() {
+        let ok = response(StopReason::Stop, vec![text("## Goal"), text("Done.")]);
+        assert_eq!(
+            summary_text(&ok, "Summarization").unwrap(),
+            "## Goal\nDone."
+        );
+    }
+
+    #[test]
+    fn unusable_answers_are_failures_with_pi_texts() {
+        let mut failed = response(StopReason::Error, Vec::new());
+        assert_eq!(
+            summary_text(&failed, "Summarization")
+                .unwrap_err()
+                .to_string(),
+            "Summarization failed: Unknown error"
+        );
+        failed.error_message = Some("500 boom".into());
+        assert_eq!(
+            summary_text(&failed, "Turn prefix summarization")
+                .unwrap_err()
+                .to_string(),
+            "Turn prefix summarization failed: 500 boom"
+        );
+        let cut = response(StopReason::Length, vec![text("## Goal\nhalf")]);
+        assert_eq!(
+            summary_text(&cut, "Branch summarization")
+                .unwrap_err()
+                .to_string(),
+            "Branch summarization failed: generation hit the token cap and the summary is incomplete"
+        );
+        let call = AssistantContent::ToolCall(ToolCall::new("1", "read", Default::default()));
+        let tool = response(StopReason::ToolUse, vec![call]);
+        assert_eq!(
+            summary_text(&tool, "Summarization")
+                .unwrap_err()
+                .to_string(),
+            "Summarization attempted to call a tool"
+        );
+        let aborted = response(StopReason::Aborted, vec![text("partial")]);
+        assert_eq!(
+            summary_text(&aborted, "Summarization"),
+            Err(SummaryError::Aborted)
+        );
+    }
+
+    #[test]
+    fn usage_of_two_requests_is_summed() {
+        let first = Usage {
+            input: 10,
+            output: 5,
+            cache_read: 1,
+            cache_write: 2,
+            reasoning: Some(3),
+            total_tokens: 18,
+            cost: pi_ai::UsageCost {
+                input: 0.5,
+                output: 0.25,
+                cache_read: 0.0,
+                cache_write: 0.0,
+                total: 0.75,
+            },
+            cache_write_1h: None,
+        };
+        let sum = add_usage(&first, &first);
+        assert_eq!((sum.input, sum.output, sum.total_tokens), (20, 10, 36));
+        assert_eq!(sum.reasoning, Some(6));
+        assert_eq!(sum.cache_write_1h, None);
+        assert!((sum.cost.total - 1.5).abs() < f64::EPSILON);
+    }
+}

@@ -427,3 +427,39 @@ async fn summaries_think_at_the_session_level_only_on_reasoning_models() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compaction_can_be_cancelled_and_holds_prompts_off_meanwhile() {
+    let h = two_exchanges().await;
+    let before = std::fs::read_to_string(&h.file).unwrap();
+    h.clear_events();
+    h.push(Turn::fault(Fault::Stall { after_events: 1 }));
+    let session = h.session.clone();
+    let compaction = tokio::spawn(async move { session.compact(None).await });
+    for _ in 0..200 {
+        if h.session.is_compacting() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert!(h.session.is_compacting());
+    let refused = h.session.prompt("meanwhile", Vec::new()).await.unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "Cannot submit a prompt while compaction is in progress. Wait for compaction to finish and retry."
+    );
+    h.session.abort_compaction();
+    let error = compaction.await.unwrap().unwrap_err();
+    assert!(matches!(error, CompactionError::Cancelled));
+    assert_eq!(error.to_string(), "Compaction cancelled");
+    assert!(!h.session.is_compacting());
+    assert_eq!(
+        h.events_of(&["compaction_end"])[0],
+        json!({"type": "compaction_end", "reason": "manual", "aborted": true, "willRetry": false})
+    );
+    assert_eq!(std::fs::read_to_string(&h.file).unwrap(), before);
+
+    // The session is usable again.
+    h.push(Turn::text("Third answer."));
+    h.prompt("third prompt").await;
+}
