@@ -418,7 +418,7 @@ async fn navigation_refusals_use_pi_texts() {
         |_| {},
     )
     .await;
-    {
+    let first = {
         let mut session = no_model.session.session();
         let first = session
             .append_message(&pi_ai::UserMessage::text("hi").into())
@@ -426,12 +426,12 @@ async fn navigation_refusals_use_pi_texts() {
         session
             .append_message(&pi_ai::UserMessage::text("there").into())
             .unwrap();
-        drop(session);
-        let error = no_model
-            .session
-            .navigate_tree(&first, summarize())
-            .await
-            .unwrap_err();
-        assert_eq!(error.to_string(), "No model available for summarization");
-    }
+        first
+    };
+    let error = no_model
+        .session
+        .navigate_tree(&first, summarize())
+        .await
+        .unwrap_err();
+    assert_eq!(error.to_string(), "No model available for summarization");
 }
