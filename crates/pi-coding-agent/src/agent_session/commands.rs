@@ -146,7 +146,6 @@ pub(super) struct CommandState {
 struct CommandInner {
     steering_mode: QueueMode,
     follow_up_mode: QueueMode,
-    auto_compaction: bool,
     /// Shell commands that ended while the agent worked, recorded when it settles (so that
     /// they never land between a tool call and its result).
     pending_bash: Vec<BashExecutionMessage>,
@@ -160,7 +159,6 @@ impl CommandState {
             inner: Mutex::new(CommandInner {
                 steering_mode: config.steering_mode,
                 follow_up_mode: config.follow_up_mode,
-                auto_compaction: true,
                 pending_bash: Vec::new(),
                 running_bash: Vec::new(),
                 next_bash: 0,
@@ -321,16 +319,6 @@ impl AgentSession {
     /// Turns automatic retries on or off; a retry waiting now still runs unless aborted.
     pub fn set_auto_retry(&self, enabled: bool) {
         lock(&self.shared.config).retry.enabled = enabled;
-    }
-
-    /// Whether the context is compacted automatically when it nears the window.
-    pub fn auto_compaction_enabled(&self) -> bool {
-        self.commands().auto_compaction
-    }
-
-    /// Turns automatic compaction on or off.
-    pub fn set_auto_compaction(&self, enabled: bool) {
-        self.commands().auto_compaction = enabled;
     }
 
     /// The thinking levels the current model supports (all of them without a model).

@@ -270,7 +270,7 @@ impl AppServices {
             },
         )
         .map_err(|err| format!("Error: {err}"))?;
-        agent_session.set_auto_compaction(settings.compaction_enabled());
+        agent_session.set_compaction_settings(&settings);
         Ok((agent_session, notices))
     }
 

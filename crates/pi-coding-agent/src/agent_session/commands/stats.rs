@@ -7,8 +7,8 @@ use pi_ai::{Message, StopReason, Usage};
 use serde::Serialize;
 
 use super::super::AgentSession;
-use crate::messages::{BashExecutionMessage, BranchSummaryMessage, CompactionSummaryMessage};
-use crate::session::{EntryKind, SessionEntry, SessionError, SessionProjection, SessionTree};
+use crate::compaction::{calculate_context_tokens, estimate_projected_context_tokens};
+use crate::session::{EntryKind, SessionError, SessionTree};
 
 /// Message counts, tokens and cost over the whole session file (every branch, compacted
 /// history included), and the current context's size.
@@ -147,7 +147,8 @@ impl AgentSession {
     }
 
     /// The context's size against the model's window: the last response's usage plus an
-    /// estimate of what came after it (pi's footer figure). `None` without a model or window.
+    /// estimate of what came after it (pi's footer figure). `None` without a model or window;
+    /// unknown tokens right after a compaction, until a response reports usage again.
     pub fn context_usage(&self) -> Result<Option<ContextUsage>, SessionError> {
         let Some(model) = self.model() else {
             return Ok(None);
@@ -156,13 +157,9 @@ impl AgentSession {
         if context_window == 0 {
             return Ok(None);
         }
-        let (projection, branch) = {
-            let session = self.session();
-            (
-                session.build_session_projection()?,
-                session.branch_entries(None)?,
-            )
-        };
+        let session = self.session();
+        let projection = session.build_session_projection()?;
+        let branch = session.branch_entries(None)?;
         if let Some(compaction_at) = branch
             .iter()
             .rposition(|entry| matches!(entry.kind, EntryKind::Compaction(_)))
@@ -170,8 +167,7 @@ impl AgentSession {
             // Usage from before the compaction describes a context that no longer exists.
             let answered_after = branch[compaction_at + 1..].iter().any(|entry| {
                 projection.entries.iter().any(|projected| {
-                    projected.entry.id == entry.id
-                        && projected.messages.iter().any(|m| usable_usage(m).is_some())
+                    projected.entry.id == entry.id && projected.messages.iter().any(reports_usage)
                 })
             });
             if !answered_after {
@@ -182,7 +178,7 @@ impl AgentSession {
                 }));
             }
         }
-        let tokens = estimate_projected_tokens(&projection, &branch);
+        let tokens = estimate_projected_context_tokens(&session, &projection).tokens;
         Ok(Some(ContextUsage {
             tokens: Some(tokens),
             context_window,
@@ -198,116 +194,14 @@ impl AgentSession {
     }
 }
 
-/// The usage of an assistant message that can be trusted for the context's size.
-fn usable_usage(message: &AgentMessage) -> Option<&Usage> {
-    let assistant = message.as_assistant()?;
-    let failed = matches!(
-        assistant.stop_reason,
-        StopReason::Aborted | StopReason::Error
-    );
-    (!failed && pi_ai::context_tokens(&assistant.usage) > 0).then_some(&assistant.usage)
-}
-
-/// pi's context estimate for a projection: the last trustworthy usage plus four characters
-/// a token for everything after it, or a full estimate when a context edit or compaction
-/// came after that usage.
-fn estimate_projected_tokens(projection: &SessionProjection, branch: &[SessionEntry]) -> u64 {
-    let messages: Vec<(&str, &AgentMessage)> = projection
-        .entries
-        .iter()
-        .flat_map(|entry| {
-            entry
-                .messages
-                .iter()
-                .map(move |message| (entry.entry.id.as_str(), message))
-        })
-        .collect();
-    let last_usage = messages
-        .iter()
-        .enumerate()
-        .rev()
-        .find_map(|(at, (id, message))| usable_usage(message).map(|usage| (at, *id, usage)));
-    if let Some((at, id, usage)) = last_usage {
-        let usage_at = branch.iter().position(|entry| entry.id == id);
-        let invalidated_at = branch.iter().rposition(|entry| {
-            matches!(
-                entry.kind,
-                EntryKind::ContextEdit { .. } | EntryKind::Compaction(_)
-            )
-        });
-        if usage_at.is_some() && usage_at > invalidated_at {
-            let trailing: u64 = messages[at + 1..]
-                .iter()
-                .map(|(_, message)| estimate_tokens(message))
-                .sum();
-            return pi_ai::context_tokens(usage) + trailing;
-        }
-    }
-    let system = pi_ai::current_system_message(messages.iter().filter_map(|(_, m)| m.as_llm()));
-    let system_tokens = system.map_or(0, |system| estimate_tokens(&AgentMessage::from(system)));
-    system_tokens
-        + messages
-            .iter()
-            .filter(|(_, message)| message.role() != "system")
-            .map(|(_, message)| estimate_tokens(message))
-            .sum::<u64>()
-}
-
-/// Four characters (UTF-16 units) a token, as pi estimates; images count 4,800 characters.
-fn estimate_tokens(message: &AgentMessage) -> u64 {
-    if let Some(llm) = message.as_llm() {
-        return match llm {
-            Message::System(system) => {
-                let mut chars = content_chars(&system.content);
-                for section in system.sections.iter().flat_map(|s| s.values()).flatten() {
-                    chars += utf16_len(section);
-                }
-                if let Some(tools) = &system.tools_added {
-                    chars += utf16_len(&serde_json::to_string(tools).unwrap_or_default());
-                }
-                chars.div_ceil(4)
-            }
-            other => pi_ai::estimate_message_tokens(other),
-        };
-    }
-    let AgentMessage::Custom(custom) = message else {
-        return 0;
-    };
-    let chars = match custom.role.as_str() {
-        "bashExecution" => custom
-            .decode::<BashExecutionMessage>()
-            .map_or(0, |bash| utf16_len(&bash.command) + utf16_len(&bash.output)),
-        "branchSummary" => custom
-            .decode::<BranchSummaryMessage>()
-            .map_or(0, |summary| utf16_len(&summary.summary)),
-        "compactionSummary" => custom
-            .decode::<CompactionSummaryMessage>()
-            .map_or(0, |summary| utf16_len(&summary.summary)),
-        "custom" => custom
-            .fields
-            .get("content")
-            .and_then(|content| serde_json::from_value(content.clone()).ok())
-            .map_or(0, |content: pi_ai::UserContent| content_chars(&content)),
-        _ => 0,
-    };
-    chars.div_ceil(4)
-}
-
-fn content_chars(content: &pi_ai::UserContent) -> u64 {
-    match content {
-        pi_ai::UserContent::Text(text) => utf16_len(text),
-        pi_ai::UserContent::Blocks(blocks) => blocks
-            .iter()
-            .map(|block| match block {
-                pi_ai::InputContent::Text(text) => utf16_len(&text.text),
-                pi_ai::InputContent::Image(_) => 4800,
-            })
-            .sum(),
-    }
-}
-
-fn utf16_len(text: &str) -> u64 {
-    text.encode_utf16().count() as u64
+/// Whether a message is a response whose usage tells the context's size.
+fn reports_usage(message: &AgentMessage) -> bool {
+    message.as_assistant().is_some_and(|assistant| {
+        !matches!(
+            assistant.stop_reason,
+            StopReason::Aborted | StopReason::Error
+        ) && calculate_context_tokens(&assistant.usage) > 0
+    })
 }
 
 /// Serializes the tree with an explicit stack.

@@ -46,6 +46,13 @@ pub(super) enum Command {
     SetFollowUpMode {
         mode: QueueMode,
     },
+    Compact {
+        custom_instructions: Option<String>,
+    },
+    /// Our extension: what `compact` would do, without doing it.
+    CompactionPreview {
+        custom_instructions: Option<String>,
+    },
     SetAutoCompaction {
         enabled: bool,
     },
@@ -71,6 +78,14 @@ pub(super) enum Command {
         since: Option<String>,
     },
     GetTree,
+    /// Our extension: move within the session tree (`/tree`).
+    NavigateTree {
+        target_id: String,
+        summarize: bool,
+        custom_instructions: Option<String>,
+        replace_instructions: bool,
+        label: Option<String>,
+    },
     GetLastAssistantText,
     SetSessionName {
         name: String,
@@ -194,6 +209,12 @@ fn command(name: &str, fields: &Map<String, Value>) -> Result<Command, String> {
         "set_follow_up_mode" => Command::SetFollowUpMode {
             mode: f.queue_mode()?,
         },
+        "compact" => Command::Compact {
+            custom_instructions: f.optional_string("customInstructions")?,
+        },
+        "compaction_preview" => Command::CompactionPreview {
+            custom_instructions: f.optional_string("customInstructions")?,
+        },
         "set_auto_compaction" => Command::SetAutoCompaction {
             enabled: f.boolean("enabled")?,
         },
@@ -219,6 +240,13 @@ fn command(name: &str, fields: &Map<String, Value>) -> Result<Command, String> {
             since: f.optional_string("since")?,
         },
         "get_tree" => Command::GetTree,
+        "navigate_tree" => Command::NavigateTree {
+            target_id: f.string("targetId")?,
+            summarize: f.optional_boolean("summarize")?.unwrap_or(false),
+            custom_instructions: f.optional_string("customInstructions")?,
+            replace_instructions: f.optional_boolean("replaceInstructions")?.unwrap_or(false),
+            label: f.optional_string("label")?,
+        },
         "get_last_assistant_text" => Command::GetLastAssistantText,
         "set_session_name" => Command::SetSessionName {
             name: f.string("name")?,

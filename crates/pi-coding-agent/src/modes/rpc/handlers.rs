@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::Rpc;
 use super::command::Command;
 use super::output::{Reply, to_json};
-use crate::agent_session::{AgentSession, ForkPosition};
+use crate::agent_session::{AgentSession, ForkPosition, NavigateOptions};
 
 /// Runs `command` and writes its response (a prompt's is written once it is accepted).
 pub(super) async fn handle(rpc: &Rpc, id: Option<&Value>, name: &str, command: Command) {
@@ -161,8 +161,25 @@ async fn run(rpc: &Rpc, id: Option<&Value>, command: Command) -> Result<Reply, S
             services.save_setting("followUpMode", None, mode.as_str().into())?;
             Reply::Done
         }
+        Command::Compact {
+            custom_instructions,
+        } => {
+            let result = session
+                .compact(custom_instructions)
+                .await
+                .map_err(|e| error(&e))?;
+            Reply::Data(to_value(&result))
+        }
+        Command::CompactionPreview {
+            custom_instructions,
+        } => {
+            let preview = session
+                .compaction_preview(custom_instructions.as_deref())
+                .map_err(|e| error(&e))?;
+            Reply::Data(to_value(&preview))
+        }
         Command::SetAutoCompaction { enabled } => {
-            session.set_auto_compaction(enabled);
+            session.set_auto_compaction_enabled(enabled);
             services.save_setting("compaction", Some("enabled"), enabled.into())?;
             Reply::Done
         }
@@ -238,6 +255,25 @@ async fn run(rpc: &Rpc, id: Option<&Value>, command: Command) -> Result<Reply, S
             Reply::RawData(format!("{{\"tree\":{tree},\"leafId\":{}}}", to_json(&leaf)))
         }
         // pi leaves `text` out when there is none.
+        Command::NavigateTree {
+            target_id,
+            summarize,
+            custom_instructions,
+            replace_instructions,
+            label,
+        } => {
+            let options = NavigateOptions {
+                summarize,
+                custom_instructions,
+                replace_instructions,
+                label,
+            };
+            let result = session
+                .navigate_tree(&target_id, options)
+                .await
+                .map_err(|e| error(&e))?;
+            Reply::Data(result.to_value())
+        }
         Command::GetLastAssistantText => Reply::Data(match session.last_assistant_text() {
             Some(text) => json!({"text": text}),
             None => json!({}),
@@ -262,7 +298,7 @@ fn state(session: &AgentSession) -> Value {
         session.thinking_level().as_str().into(),
     );
     state.insert("isStreaming".into(), session.is_streaming().into());
-    state.insert("isCompacting".into(), false.into());
+    state.insert("isCompacting".into(), session.is_compacting().into());
     state.insert(
         "steeringMode".into(),
         session.steering_mode().as_str().into(),
