@@ -115,7 +115,7 @@ impl Pi {
 
     /// The command, with a clean environment.
     pub fn command(&self) -> std::process::Command {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pi"));
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("pi"));
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -128,19 +128,11 @@ impl Pi {
 
     /// Runs `pi args...` with `stdin` and waits for it.
     pub fn run(&self, args: &[&str], stdin: &str) -> Run {
-        use std::io::Write;
-        let mut child = self
-            .command()
+        let output = assert_cmd::Command::from_std(self.command())
             .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
+            .write_stdin(stdin)
+            .output()
             .unwrap();
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.as_bytes()).unwrap();
-        drop(input);
-        let output = child.wait_with_output().unwrap();
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
