@@ -10,13 +10,21 @@ mod openai_responses;
 
 use std::time::SystemTime;
 
+use futures_util::{Stream, StreamExt};
+use reqwest::Response;
 use serde_json::Value;
 
-use crate::context::Context;
-use crate::http::HttpStatusError;
+use crate::compat::SessionAffinityFormat;
+use crate::context::{Context, Transcript};
+use crate::env_keys::env_api_key;
+use crate::http::{self, Headers, HttpStatusError, RequestError};
 use crate::message::{InputContent, Message, StopReason, UserContent};
+use crate::model::Model;
+use crate::options::{CacheRetention, SimpleStreamOptions, StreamOptions, base_options};
+use crate::registry::StartError;
 use crate::retry::retry_delay_from_headers;
-use crate::stream::AssistantWriter;
+use crate::sse::{SseError, SseEvent};
+use crate::stream::{AssistantStream, AssistantWriter};
 
 pub use anthropic::AnthropicMessages;
 pub use azure_openai_responses::AzureOpenAiResponses;
@@ -72,4 +80,392 @@ pub(crate) fn copilot_headers(context: &Context) -> Vec<(&'static str, String)> 
         headers.push(("Copilot-Vision-Request", "true".to_string()));
     }
     headers
+}
+
+/// Why a request cannot start: `No API key for provider: <provider>`.
+pub(crate) fn no_api_key(model: &Model) -> StartError {
+    StartError::NoApiKey {
+        provider: model.provider.clone(),
+    }
+}
+
+/// The caller's key (an empty one counts as none), else the provider's key from the
+/// environment.
+pub(crate) fn api_key(model: &Model, options: &StreamOptions) -> Option<String> {
+    options
+        .api_key
+        .clone()
+        .filter(|key| !key.is_empty())
+        .or_else(|| env_api_key(&model.provider, options))
+}
+
+/// [`api_key`], or `"unused"` when the caller authenticates with an `Authorization` (or
+/// Cloudflare AI Gateway) header instead.
+pub(crate) fn api_key_or_header_auth(model: &Model, options: &StreamOptions) -> Option<String> {
+    api_key(model, options).or_else(|| {
+        let header_auth = options.headers.iter().any(|(name, value)| {
+            (name.eq_ignore_ascii_case("authorization")
+                || name.eq_ignore_ascii_case("cf-aig-authorization"))
+                && value.as_deref().is_some_and(|v| !v.trim().is_empty())
+        });
+        header_auth.then(|| "unused".to_string())
+    })
+}
+
+/// The raw options of a level-based request: pi's defaults for `model`, with `api_key`.
+pub(crate) fn simple_base(
+    model: &Model,
+    context: &Context,
+    options: &SimpleStreamOptions,
+    api_key: Option<String>,
+) -> StreamOptions {
+    let transcript = Transcript::new(context);
+    base_options(model, &transcript.messages, options, api_key)
+}
+
+/// [`simple_base`] with the thinking level clamped to what the model supports.
+pub(crate) fn simple_options(
+    model: &Model,
+    context: &Context,
+    options: &SimpleStreamOptions,
+    api_key: String,
+) -> StreamOptions {
+    let mut base = simple_base(model, context, options, Some(api_key));
+    base.thinking.level = options
+        .level()
+        .map(|level| model.clamp_thinking_level(level));
+    base
+}
+
+/// The session headers an OpenAI-style request sends while caching is on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SessionHeaders {
+    /// Which header names carry the session.
+    pub format: SessionAffinityFormat,
+    /// Whether the OpenAI formats also send `x-session-affinity` (Chat Completions does, the
+    /// Responses API does not).
+    pub affinity: bool,
+}
+
+/// An OpenAI-style request's headers: JSON accept and bearer key, then the model's headers,
+/// GitHub Copilot's, the session's and last the caller's (`None` removes one).
+pub(crate) fn openai_headers(
+    model: &Model,
+    context: &Context,
+    options: &StreamOptions,
+    api_key: &str,
+    session_headers: Option<SessionHeaders>,
+) -> Headers {
+    let mut headers = Headers::new();
+    headers.set("Accept", "application/json");
+    headers.set("Authorization", format!("Bearer {api_key}"));
+    for (name, value) in model.headers.iter().flatten() {
+        headers.set(name, value.clone());
+    }
+    if model.provider == "github-copilot" {
+        for (name, value) in copilot_headers(context) {
+            headers.set(name, value);
+        }
+    }
+    let session = options
+        .session_id
+        .as_ref()
+        .filter(|_| options.resolved_cache_retention() != CacheRetention::None);
+    if let (Some(session), Some(wanted)) = (session, session_headers) {
+        match wanted.format {
+            SessionAffinityFormat::Openrouter => headers.set("x-session-id", session.clone()),
+            format => {
+                if format == SessionAffinityFormat::Openai {
+                    headers.set("session_id", session.clone());
+                }
+                headers.set("x-client-request-id", session.clone());
+                if wanted.affinity {
+                    headers.set("x-session-affinity", session.clone());
+                }
+            }
+        }
+    }
+    for (name, value) in &options.headers {
+        match value {
+            Some(value) => headers.set(name, value.clone()),
+            None => headers.remove(name),
+        }
+    }
+    headers
+}
+
+/// The stream that runs `run` with its own copies of the model and options once polled.
+pub(crate) fn start_stream<F, Fut>(
+    model: &Model,
+    options: &StreamOptions,
+    run: F,
+) -> AssistantStream
+where
+    F: FnOnce(AssistantWriter, Model, StreamOptions) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let model_for_run = model.clone();
+    let options = options.clone();
+    AssistantStream::new(model, move |writer| run(writer, model_for_run, options))
+}
+
+/// Renders an error status as text.
+pub(crate) type DescribeStatus<'a> = &'a (dyn Fn(&HttpStatusError) -> String + Sync);
+
+/// How an adapter words the failure of a request that got no stream.
+pub(crate) struct RequestFailure<'a> {
+    /// The text of a request cancelled before its response.
+    pub aborted: &'static str,
+    /// An error status as the provider's SDK renders it (also names a refused retry delay).
+    pub describe: DescribeStatus<'a>,
+    /// The text an error status ends the stream with.
+    pub status_text: DescribeStatus<'a>,
+    /// Whether a failure after the caller cancelled ends as aborted rather than as an error
+    /// (the Responses SDK's way).
+    pub aborted_once_cancelled: bool,
+}
+
+/// Encodes and POSTs `body`, handing back the writer with the response; a request that fails
+/// ends the stream (without `start`) in `failure`'s words.
+pub(crate) async fn send(
+    writer: AssistantWriter,
+    url: &str,
+    headers: &Headers,
+    body: &Value,
+    options: &StreamOptions,
+    failure: &RequestFailure<'_>,
+) -> Option<(AssistantWriter, Response)> {
+    let bytes = match serde_json::to_vec(body) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let text = format!("Could not encode the request: {err}");
+            writer.fail(StopReason::Error, text);
+            return None;
+        }
+    };
+    let reason = || {
+        if failure.aborted_once_cancelled && options.is_cancelled() {
+            StopReason::Aborted
+        } else {
+            StopReason::Error
+        }
+    };
+    match http::post_json(url, headers, bytes, options, failure.describe).await {
+        Ok(response) => return Some((writer, response)),
+        Err(RequestError::Aborted) => writer.fail(StopReason::Aborted, failure.aborted),
+        Err(RequestError::Status(error)) => {
+            let text = (failure.status_text)(&error);
+            fail_on_status(writer, reason(), &error, text);
+        }
+        Err(
+            RequestError::Network(text)
+            | RequestError::RetryDelayTooLong(text)
+            | RequestError::Invalid(text),
+        ) => writer.fail(reason(), text),
+    }
+    None
+}
+
+/// What waiting for the next server-sent event gave.
+pub(crate) enum Received {
+    /// An event.
+    Event(SseEvent),
+    /// The body ended.
+    End,
+    /// The caller cancelled first.
+    Cancelled,
+    /// The connection broke; the text says how.
+    Broken(String),
+}
+
+/// The next event of `events`, unless the caller cancels first.
+pub(crate) async fn next_event<S>(events: &mut S, options: &StreamOptions) -> Received
+where
+    S: Stream<Item = Result<SseEvent, SseError>> + Unpin,
+{
+    match http::cancellable(options, events.next()).await {
+        None => Received::Cancelled,
+        Some(None) => Received::End,
+        Some(Some(Ok(event))) => Received::Event(event),
+        Some(Some(Err(err))) => Received::Broken(err.to_string()),
+    }
+}
+
+/// The first `max` characters (code points) of `text`.
+pub(crate) fn truncate_chars(text: &str, max: usize) -> &str {
+    text.char_indices()
+        .nth(max)
+        .map_or(text, |(index, _)| &text[..index])
+}
+
+/// How many characters of an error body pi quotes.
+const MAX_ERROR_BODY_CHARS: usize = 4000;
+
+/// An error body cut to [`MAX_ERROR_BODY_CHARS`] characters, saying how many were left out.
+pub(crate) fn truncate_error_body(text: &str) -> String {
+    let kept = truncate_chars(text, MAX_ERROR_BODY_CHARS);
+    if kept.len() == text.len() {
+        return text.to_string();
+    }
+    let left_out = text[kept.len()..].chars().count();
+    format!("{kept}... [truncated {left_out} chars]")
+}
+
+/// Whether a tool was removed or redeclared in `transcript`: additions anchored in place
+/// cannot say that.
+pub(crate) fn has_non_additive_tool_changes(transcript: &Transcript<'_>) -> bool {
+    let mut declared = std::collections::HashSet::new();
+    for message in &transcript.messages {
+        if let Message::System(system) = message.as_ref() {
+            if system.tools_removed.as_ref().is_some_and(|r| !r.is_empty()) {
+                return true;
+            }
+            for tool in system.tools_added.iter().flatten() {
+                if !declared.insert(tool.name.as_str()) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// An error status for tests of how adapters word one.
+#[cfg(test)]
+pub(crate) fn status_error(code: u16, body: &str) -> HttpStatusError {
+    HttpStatusError {
+        status: reqwest::StatusCode::from_u16(code).unwrap(),
+        headers: reqwest::header::HeaderMap::new(),
+        body: body.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn model(provider: &str) -> Model {
+        serde_json::from_value(json!({
+            "id": "m", "name": "m", "api": "openai-completions", "provider": provider,
+            "baseUrl": "http://x", "reasoning": false, "input": ["text"],
+            "cost": {"input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0},
+            "contextWindow": 1000, "maxTokens": 100, "headers": {"X-Model": "1"}
+        }))
+        .unwrap()
+    }
+
+    fn names(headers: &Headers) -> Vec<&str> {
+        [
+            "session_id",
+            "x-client-request-id",
+            "x-session-affinity",
+            "x-session-id",
+        ]
+        .into_iter()
+        .filter(|name| headers.get(name) == Some("s-1"))
+        .collect()
+    }
+
+    #[test]
+    fn openai_session_headers_follow_the_format() {
+        let options = StreamOptions {
+            session_id: Some("s-1".into()),
+            ..StreamOptions::default()
+        };
+        let context = Context::from("Hi");
+        let sent = |format, affinity| {
+            let wanted = Some(SessionHeaders { format, affinity });
+            openai_headers(&model("p"), &context, &options, "k", wanted)
+        };
+        use SessionAffinityFormat as F;
+        assert_eq!(
+            names(&sent(F::Openai, true)),
+            ["session_id", "x-client-request-id", "x-session-affinity"]
+        );
+        assert_eq!(
+            names(&sent(F::Openai, false)),
+            ["session_id", "x-client-request-id"]
+        );
+        assert_eq!(
+            names(&sent(F::OpenaiNosession, true)),
+            ["x-client-request-id", "x-session-affinity"]
+        );
+        assert_eq!(names(&sent(F::Openrouter, true)), ["x-session-id"]);
+        let none = openai_headers(&model("p"), &context, &options, "k", None);
+        assert!(names(&none).is_empty());
+        let uncached = StreamOptions {
+            cache_retention: Some(CacheRetention::None),
+            ..options.clone()
+        };
+        let wanted = Some(SessionHeaders {
+            format: F::Openai,
+            affinity: true,
+        });
+        let headers = openai_headers(&model("p"), &context, &uncached, "k", wanted);
+        assert!(names(&headers).is_empty());
+    }
+
+    #[test]
+    fn openai_headers_layer_model_copilot_and_caller_headers() {
+        let options = StreamOptions {
+            headers: vec![
+                ("x-model".into(), Some("caller".into())),
+                ("accept".into(), None),
+            ],
+            ..StreamOptions::default()
+        };
+        let headers = openai_headers(&model("p"), &Context::from("Hi"), &options, "k", None);
+        assert_eq!(headers.get("Authorization"), Some("Bearer k"));
+        assert_eq!(headers.get("X-Model"), Some("caller"));
+        assert_eq!(headers.get("Accept"), None);
+        assert_eq!(headers.get("X-Initiator"), None);
+        let copilot = openai_headers(
+            &model("github-copilot"),
+            &Context::from("Hi"),
+            &StreamOptions::default(),
+            "k",
+            None,
+        );
+        assert_eq!(copilot.get("Accept"), Some("application/json"));
+        assert_eq!(copilot.get("X-Model"), Some("1"));
+        assert_eq!(copilot.get("X-Initiator"), Some("user"));
+        assert_eq!(copilot.get("Openai-Intent"), Some("conversation-edits"));
+    }
+
+    #[test]
+    fn keys_come_from_options_environment_or_an_auth_header() {
+        let model = model("p");
+        let keyed = StreamOptions {
+            api_key: Some("k".into()),
+            ..StreamOptions::default()
+        };
+        assert_eq!(api_key(&model, &keyed).as_deref(), Some("k"));
+        let empty = StreamOptions {
+            api_key: Some(String::new()),
+            headers: vec![("Authorization".into(), Some("  ".into()))],
+            ..StreamOptions::default()
+        };
+        assert_eq!(api_key_or_header_auth(&model, &empty), None);
+        let header = StreamOptions {
+            headers: vec![("cf-aig-authorization".into(), Some("t".into()))],
+            ..StreamOptions::default()
+        };
+        assert_eq!(api_key(&model, &header), None);
+        assert_eq!(
+            api_key_or_header_auth(&model, &header).as_deref(),
+            Some("unused")
+        );
+    }
+
+    #[test]
+    fn error_bodies_are_cut_by_characters() {
+        assert_eq!(truncate_error_body("short"), "short");
+        let long = "é".repeat(4003);
+        assert_eq!(
+            truncate_error_body(&long),
+            format!("{}... [truncated 3 chars]", "é".repeat(4000))
+        );
+        assert_eq!(truncate_chars("a☃b", 2), "a☃");
+    }
 }

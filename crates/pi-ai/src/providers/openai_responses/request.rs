@@ -18,6 +18,7 @@ use crate::message::{
 use crate::model::{LevelValue, Model, ThinkingLevel};
 use crate::options::{CacheRetention, StreamOptions};
 use crate::providers::openai_completions::short_hash;
+use crate::providers::{has_non_additive_tool_changes, truncate_chars};
 use crate::tool::Tool;
 
 /// The property each grammar tool's single input lives in, by tool name.
@@ -168,31 +169,6 @@ fn apply_reasoning(
     if target.flavor == Flavor::OpenAi && model.provider == "xai" {
         body.insert("include".into(), json!([ENCRYPTED_REASONING]));
     }
-}
-
-/// The first `max` characters (code points) of `text`.
-fn truncate_chars(text: &str, max: usize) -> &str {
-    text.char_indices()
-        .nth(max)
-        .map_or(text, |(index, _)| &text[..index])
-}
-
-/// Whether a tool was removed or redeclared: additions anchored in place cannot say that.
-fn has_non_additive_tool_changes(transcript: &Transcript<'_>) -> bool {
-    let mut declared = std::collections::HashSet::new();
-    for message in &transcript.messages {
-        if let Message::System(system) = message.as_ref() {
-            if system.tools_removed.as_ref().is_some_and(|r| !r.is_empty()) {
-                return true;
-            }
-            for tool in system.tools_added.iter().flatten() {
-                if !declared.insert(tool.name.as_str()) {
-                    return true;
-                }
-            }
-        }
-    }
-    false
 }
 
 /// The input property of every grammar tool the transcript declares (the latest
