@@ -48,7 +48,7 @@ pub(crate) fn is_truthy(value: &Value) -> bool {
 /// delay the server asked for stays on the failed message
 /// ([`AssistantMessage::retry_after`](crate::AssistantMessage::retry_after)), so that a
 /// caller retrying the whole turn can wait as long as asked.
-pub(crate) fn fail_on_status(
+fn fail_on_status(
     mut writer: AssistantWriter,
     reason: StopReason,
     error: &HttpStatusError,
@@ -223,6 +223,18 @@ pub(crate) struct RequestFailure<'a> {
     /// Whether a failure after the caller cancelled ends as aborted rather than as an error
     /// (the Responses SDK's way).
     pub aborted_once_cancelled: bool,
+}
+
+impl<'a> RequestFailure<'a> {
+    /// Failures that end as errors, an error status in `describe`'s words.
+    pub fn new(aborted: &'static str, describe: DescribeStatus<'a>) -> Self {
+        RequestFailure {
+            aborted,
+            describe,
+            status_text: describe,
+            aborted_once_cancelled: false,
+        }
+    }
 }
 
 /// Encodes and POSTs `body`, handing back the writer with the response; a request that fails

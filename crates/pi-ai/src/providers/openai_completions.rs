@@ -94,12 +94,7 @@ async fn run(writer: AssistantWriter, model: Model, request: Request, options: S
         hook(&mut body, &model);
     }
     let url = http::join_url(&model.base_url, "/chat/completions");
-    let request_failure = RequestFailure {
-        aborted: "Request was aborted",
-        describe: &error_message,
-        status_text: &error_message,
-        aborted_once_cancelled: false,
-    };
+    let request_failure = RequestFailure::new("Request was aborted", &error_message);
     let Some((mut writer, response)) =
         send(writer, &url, &headers, &body, &options, &request_failure).await
     else {
