@@ -21,10 +21,11 @@ use crate::http::{self, Headers, HttpStatusError, RequestError};
 use crate::message::{InputContent, Message, StopReason, UserContent};
 use crate::model::Model;
 use crate::options::{CacheRetention, SimpleStreamOptions, StreamOptions, base_options};
-use crate::registry::StartError;
+use crate::registry::{ApiProvider, StartError};
 use crate::retry::retry_delay_from_headers;
 use crate::sse::{SseError, SseEvent};
 use crate::stream::{AssistantStream, AssistantWriter};
+use crate::tool::Tool;
 
 pub use anthropic::AnthropicMessages;
 pub use azure_openai_responses::AzureOpenAiResponses;
@@ -123,18 +124,24 @@ pub(crate) fn simple_base(
     base_options(model, &transcript.messages, options, api_key)
 }
 
-/// [`simple_base`] with the thinking level clamped to what the model supports.
-pub(crate) fn simple_options(
+/// [`ApiProvider::stream_simple`] of the adapters whose raw options speak the thinking level
+/// itself: the request with `api_key` and the level clamped to the model, or no start
+/// without a key.
+pub(crate) fn stream_simple_with_key(
+    adapter: &impl ApiProvider,
     model: &Model,
     context: &Context,
     options: &SimpleStreamOptions,
-    api_key: String,
-) -> StreamOptions {
+    api_key: Option<String>,
+) -> Result<AssistantStream, StartError> {
+    let Some(api_key) = api_key else {
+        return Err(no_api_key(model));
+    };
     let mut base = simple_base(model, context, options, Some(api_key));
     base.thinking.level = options
         .level()
         .map(|level| model.clamp_thinking_level(level));
-    base
+    Ok(adapter.stream(model, context, &base))
 }
 
 /// The session headers an OpenAI-style request sends while caching is on.
@@ -321,6 +328,19 @@ pub(crate) fn truncate_error_body(text: &str) -> String {
     }
     let left_out = text[kept.len()..].chars().count();
     format!("{kept}... [truncated {left_out} chars]")
+}
+
+/// The tools a request declares: the first system message's when later additions are
+/// anchored where they appear, else every tool in effect at the end.
+pub(crate) fn request_tools(transcript: &Transcript<'_>, anchors_additions: bool) -> Vec<Tool> {
+    if anchors_additions {
+        transcript
+            .initial_system()
+            .and_then(|s| s.tools_added.clone())
+            .unwrap_or_default()
+    } else {
+        transcript.current_tools().into_iter().cloned().collect()
+    }
 }
 
 /// Whether a tool was removed or redeclared in `transcript`: additions anchored in place

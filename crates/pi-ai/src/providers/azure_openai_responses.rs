@@ -10,7 +10,7 @@
 use reqwest::Url;
 
 use super::openai_responses::{Flavor, Request, ResponsesCompat, Target, build_body, spawn};
-use super::{api_key, no_api_key, simple_options};
+use super::{api_key, no_api_key, stream_simple_with_key};
 use crate::context::Context;
 use crate::http::{self, Headers};
 use crate::model::Model;
@@ -99,14 +99,8 @@ impl ApiProvider for AzureOpenAiResponses {
         context: &Context,
         options: &SimpleStreamOptions,
     ) -> Result<AssistantStream, StartError> {
-        let Some(api_key) = api_key(model, &options.base) else {
-            return Err(no_api_key(model));
-        };
-        Ok(self.stream(
-            model,
-            context,
-            &simple_options(model, context, options, api_key),
-        ))
+        let api_key = api_key(model, &options.base);
+        stream_simple_with_key(self, model, context, options, api_key)
     }
 }
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{
     Received, RequestFailure, SessionHeaders, api_key_or_header_auth, next_event, no_api_key,
-    openai_headers, send, simple_options, start_stream, truncate_error_body,
+    openai_headers, send, start_stream, stream_simple_with_key, truncate_error_body,
 };
 use crate::context::Context;
 use crate::http::{self, Headers, HttpStatusError};
@@ -68,11 +68,8 @@ impl ApiProvider for OpenAiCompletions {
         context: &Context,
         options: &SimpleStreamOptions,
     ) -> Result<AssistantStream, StartError> {
-        let Some(api_key) = api_key_or_header_auth(model, &options.base) else {
-            return Err(no_api_key(model));
-        };
-        let base = simple_options(model, context, options, api_key);
-        Ok(self.stream(model, context, &base))
+        let api_key = api_key_or_header_auth(model, &options.base);
+        stream_simple_with_key(self, model, context, options, api_key)
     }
 }
 

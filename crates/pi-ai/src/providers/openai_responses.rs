@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::{
     Received, RequestFailure, SessionHeaders, api_key_or_header_auth, next_event, no_api_key,
-    openai_headers, send, simple_options, start_stream, truncate_error_body,
+    openai_headers, send, start_stream, stream_simple_with_key, truncate_error_body,
 };
 use crate::context::Context;
 use crate::http::{self, Headers, HttpStatusError};
@@ -125,14 +125,8 @@ impl ApiProvider for OpenAiResponses {
         context: &Context,
         options: &SimpleStreamOptions,
     ) -> Result<AssistantStream, StartError> {
-        let Some(api_key) = api_key_or_header_auth(model, &options.base) else {
-            return Err(no_api_key(model));
-        };
-        Ok(self.stream(
-            model,
-            context,
-            &simple_options(model, context, options, api_key),
-        ))
+        let api_key = api_key_or_header_auth(model, &options.base);
+        stream_simple_with_key(self, model, context, options, api_key)
     }
 }
 

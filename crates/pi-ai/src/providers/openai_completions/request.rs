@@ -15,7 +15,7 @@ use crate::message::{
 };
 use crate::model::Model;
 use crate::options::{CacheRetention, StreamOptions};
-use crate::providers::{has_non_additive_tool_changes, truncate_chars};
+use crate::providers::{has_non_additive_tool_changes, request_tools, truncate_chars};
 use crate::tool::Tool;
 use crate::transform::{sanitize_id, transform_messages, truncate_utf16};
 
@@ -33,14 +33,7 @@ pub(super) fn build_body(
     let anchors_additions = compat.supports_mid_convo_system_messages
         && compat.supports_mid_convo_tool_additions
         && !has_non_additive_tool_changes(&transcript);
-    let request_tools: Vec<Tool> = if anchors_additions {
-        transcript
-            .initial_system()
-            .and_then(|s| s.tools_added.clone())
-            .unwrap_or_default()
-    } else {
-        transcript.current_tools().into_iter().cloned().collect()
-    };
+    let request_tools = request_tools(&transcript, anchors_additions);
     let grammar_inputs = grammar_inputs(&transcript, compat)?;
     let has_tool_history = transcript.messages.iter().any(|m| match m.as_ref() {
         Message::ToolResult(_) => true,

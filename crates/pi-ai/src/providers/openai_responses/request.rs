@@ -18,7 +18,7 @@ use crate::message::{
 use crate::model::{LevelValue, Model, ThinkingLevel};
 use crate::options::{CacheRetention, StreamOptions};
 use crate::providers::openai_completions::short_hash;
-use crate::providers::{has_non_additive_tool_changes, truncate_chars};
+use crate::providers::{has_non_additive_tool_changes, request_tools, truncate_chars};
 use crate::tool::Tool;
 
 /// The property each grammar tool's single input lives in, by tool name.
@@ -54,14 +54,7 @@ pub(crate) fn build_body(
     let grammar_inputs = grammar_inputs(&transcript, compat)?;
     let anchors_additions = (compat.supports_additional_tools || compat.supports_tool_search)
         && !has_non_additive_tool_changes(&transcript);
-    let request_tools: Vec<Tool> = if anchors_additions {
-        transcript
-            .initial_system()
-            .and_then(|s| s.tools_added.clone())
-            .unwrap_or_default()
-    } else {
-        transcript.current_tools().into_iter().cloned().collect()
-    };
+    let request_tools = request_tools(&transcript, anchors_additions);
     let input = Converter {
         model,
         compat,
