@@ -228,6 +228,21 @@ async fn requests_carry_auth_and_pi_headers() {
             assert_eq!(request.header("authorization"), Some("Bearer sk-test-key"));
         }
     }
+    // Chat Completions endpoints that ask for session affinity get all three headers.
+    let server = server().await;
+    server.push(Turn::text("ok"));
+    let mut model = server.model(OPENAI, "test-model");
+    model.compat =
+        Some(serde_json::from_value(json!({"sendSessionAffinityHeaders": true})).unwrap());
+    let options = StreamOptions {
+        session_id: Some("session-2".into()),
+        ..keyed()
+    };
+    pi_ai::complete(&model, &Context::from("Hi"), &options).await;
+    let request = &server.requests()[0];
+    for name in ["session_id", "x-client-request-id", "x-session-affinity"] {
+        assert_eq!(request.header(name), Some("session-2"), "{name}");
+    }
 }
 
 #[tokio::test]

@@ -255,6 +255,8 @@ async fn openai_requests_carry_auth_session_and_pi_headers() {
     assert!(request.header("user-agent").unwrap().starts_with("pi ("));
     assert_eq!(request.header("session_id"), Some("session-1"));
     assert_eq!(request.header("x-client-request-id"), Some("session-1"));
+    // Unlike Chat Completions, the Responses adapter sends no `x-session-affinity`.
+    assert_eq!(request.header("x-session-affinity"), None);
     assert_eq!(request.header("x-extra"), Some("1"));
     assert_ne!(
         request.header("accept"),
