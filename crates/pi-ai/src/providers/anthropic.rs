@@ -5,7 +5,8 @@ mod request;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Received, RequestFailure, next_event, no_api_key, send, start_stream};
+use super::no_api_key;
+use super::transport::{Received, RequestFailure, next_event, send, start_stream};
 use crate::context::Context;
 use crate::env_keys::env_api_key;
 use crate::http::{self, HttpStatusError};

@@ -13,9 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{
-    Received, RequestFailure, api_key, next_event, no_api_key, send, simple_base, start_stream,
-};
+use super::transport::{Received, RequestFailure, next_event, send, start_stream};
+use super::{api_key, no_api_key, simple_base};
 use crate::context::Context;
 use crate::http::{self, HttpStatusError};
 use crate::js_number;

@@ -10,9 +10,8 @@ mod request;
 
 use serde_json::Value;
 
-use super::{
-    Received, RequestFailure, api_key, next_event, no_api_key, send, simple_base, start_stream,
-};
+use super::transport::{Received, RequestFailure, next_event, send, start_stream};
+use super::{api_key, no_api_key, simple_base};
 use crate::context::Context;
 use crate::http::{self, Headers, HttpStatusError};
 use crate::message::StopReason;

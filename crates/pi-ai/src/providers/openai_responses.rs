@@ -12,9 +12,10 @@ mod request;
 
 use serde_json::Value;
 
+use super::transport::{Received, RequestFailure, next_event, send, start_stream};
 use super::{
-    Received, RequestFailure, SessionHeaders, api_key_or_header_auth, next_event, no_api_key,
-    openai_headers, send, start_stream, stream_simple_with_key, truncate_error_body,
+    SessionHeaders, api_key_or_header_auth, no_api_key, openai_headers, stream_simple_with_key,
+    truncate_error_body,
 };
 use crate::context::Context;
 use crate::http::{self, Headers, HttpStatusError};
