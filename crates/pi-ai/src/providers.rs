@@ -182,24 +182,26 @@ pub(crate) fn openai_headers(
     headers
 }
 
-/// The first `max` characters (code points) of `text`.
+/// The first `max` characters of `text`, counted as JavaScript counts them (UTF-16 units),
+/// without splitting a character.
 pub(crate) fn truncate_chars(text: &str, max: usize) -> &str {
-    text.char_indices()
-        .nth(max)
-        .map_or(text, |(index, _)| &text[..index])
+    crate::transform::truncate_utf16(text, max)
 }
 
-/// How many characters of an error body pi quotes.
-const MAX_ERROR_BODY_CHARS: usize = 4000;
+/// How many characters (UTF-16 units, as JavaScript counts) of an error body pi quotes.
+pub(crate) const MAX_ERROR_BODY_CHARS: usize = 4000;
 
 /// An error body cut to [`MAX_ERROR_BODY_CHARS`] characters, saying how many were left out.
 pub(crate) fn truncate_error_body(text: &str) -> String {
-    let kept = truncate_chars(text, MAX_ERROR_BODY_CHARS);
-    if kept.len() == text.len() {
+    let total = text.encode_utf16().count();
+    if total <= MAX_ERROR_BODY_CHARS {
         return text.to_string();
     }
-    let left_out = text[kept.len()..].chars().count();
-    format!("{kept}... [truncated {left_out} chars]")
+    let kept = truncate_chars(text, MAX_ERROR_BODY_CHARS);
+    format!(
+        "{kept}... [truncated {} chars]",
+        total - MAX_ERROR_BODY_CHARS
+    )
 }
 
 /// The tools a request declares: the first system message's when later additions are
@@ -248,6 +250,16 @@ pub(crate) fn status_error(code: u16, body: &str) -> crate::http::HttpStatusErro
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn error_bodies_are_cut_as_javascript_counts() {
+        // Each emoji is two UTF-16 units, as `String.prototype.length` counts them.
+        let body = "😀".repeat(2500);
+        let cut = truncate_error_body(&body);
+        assert_eq!(cut, format!("{}... [truncated 1000 chars]", "😀".repeat(2000)));
+        assert_eq!(truncate_error_body("short"), "short");
+        assert_eq!(truncate_chars("a😀b", 2), "a");
+    }
 
     fn model(provider: &str) -> Model {
         serde_json::from_value(json!({

@@ -20,7 +20,6 @@ use crate::options::{SimpleStreamOptions, StreamOptions};
 use crate::registry::{ApiProvider, StartError};
 use crate::sse;
 use crate::stream::{AssistantStream, AssistantWriter};
-use crate::transform::truncate_utf16;
 
 use events::{Chunk, State};
 use request::{build_body, prompt_cache_key};
@@ -183,8 +182,6 @@ fn parse_error(data: &str, err: &serde_json::Error) -> String {
     }
 }
 
-const MAX_ERROR_BODY_CHARS: usize = 4000;
-
 /// An HTTP error as pi words it for Mistral: the status and the body (or status text).
 fn error_message(error: &HttpStatusError) -> String {
     let status = error.status.as_u16();
@@ -196,14 +193,9 @@ fn error_message(error: &HttpStatusError) -> String {
         };
         return format!("Mistral API error ({status}): {text}");
     }
-    let total = body.encode_utf16().count();
-    if total <= MAX_ERROR_BODY_CHARS {
-        return format!("Mistral API error ({status}): {body}");
-    }
-    let kept = truncate_utf16(body, MAX_ERROR_BODY_CHARS);
     format!(
-        "Mistral API error ({status}): {kept}... [truncated {} chars]",
-        total - MAX_ERROR_BODY_CHARS
+        "Mistral API error ({status}): {}",
+        super::truncate_error_body(body)
     )
 }
 
