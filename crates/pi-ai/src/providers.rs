@@ -256,7 +256,10 @@ mod tests {
         // Each emoji is two UTF-16 units, as `String.prototype.length` counts them.
         let body = "😀".repeat(2500);
         let cut = truncate_error_body(&body);
-        assert_eq!(cut, format!("{}... [truncated 1000 chars]", "😀".repeat(2000)));
+        assert_eq!(
+            cut,
+            format!("{}... [truncated 1000 chars]", "😀".repeat(2000))
+        );
         assert_eq!(truncate_error_body("short"), "short");
         assert_eq!(truncate_chars("a😀b", 2), "a");
     }

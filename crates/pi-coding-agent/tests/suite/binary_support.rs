@@ -140,6 +140,31 @@ impl Pi {
         }
     }
 
+    /// Runs `pi args...`, sends it Ctrl+C (SIGINT) once its first request is being answered,
+    /// and waits for it.
+    pub fn interrupted(&self, args: &[&str]) -> std::process::Output {
+        let child = self
+            .command()
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while self.server.requests().is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // Past the request: streaming, or waiting to retry.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        child.wait_with_output().unwrap()
+    }
+
     /// The session files written so far.
     pub fn session_files(&self) -> Vec<PathBuf> {
         let mut files = Vec::new();
