@@ -4,15 +4,16 @@
 //! Every message is written to the session as it ends, so an interrupted run leaves a
 //! consistent, loadable file. A request that fails with a transient error is retried after
 //! a growing pause; the failed attempt stays in the file but is hidden from the model by a
-//! `context_edit` entry.
+//! `context_edit` entry. A context that grows too large is compacted (see [`compaction`]).
 
+mod compaction;
 mod events;
 mod hooks;
 mod retry;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use indexmap::IndexMap;
 use pi_agent_core::{
@@ -29,11 +30,14 @@ use crate::config::guidance;
 use crate::session::{EntryKind, SessionError, SessionManager};
 use crate::tools::{ProcessedImage, ResizeOptions, process_image};
 
-pub use events::SessionEvent;
+pub use compaction::{
+    CompactionError, CompactionPreview, NavigateOptions, NavigateResult, PreviewPart,
+};
+pub use events::{SessionEvent, SummarySource};
 pub use hooks::{Credentials, RequestCredentials};
 pub use retry::{is_retryable, retry_delay_ms};
 
-use crate::config::settings::RetrySettings;
+use crate::config::settings::{RetrySettings, SettingValueError};
 
 /// Rewrites a prompt before it is sent (`/skill:` and prompt-template expansion).
 pub type PromptExpander = Arc<dyn Fn(&str) -> String + Send + Sync>;
@@ -59,6 +63,14 @@ pub enum PromptError {
     /// The session could not be written; the run stopped being recorded.
     #[error("Could not save the session: {0}")]
     Persist(#[from] SessionError),
+    /// A manual compaction is running.
+    #[error(
+        "Cannot submit a prompt while compaction is in progress. Wait for compaction to finish and retry."
+    )]
+    Compacting,
+    /// A setting the run needs is invalid (pi's message).
+    #[error("{0}")]
+    InvalidSetting(SettingValueError),
 }
 
 /// How an [`AgentSession`] is set up.
@@ -117,6 +129,8 @@ impl std::fmt::Debug for AgentSession {
 }
 
 struct Shared {
+    /// The agent (the session's hooks reach it through here).
+    agent: Agent,
     session: Mutex<SessionManager>,
     listeners: Mutex<Vec<(usize, SessionListener)>>,
     run: Mutex<RunState>,
@@ -125,6 +139,7 @@ struct Shared {
     /// The model's context window, for overflow checks inside event handling.
     context_window: AtomicU64,
     has_model: Mutex<bool>,
+    compaction: Mutex<compaction::CompactionState>,
 }
 
 struct Settings {
@@ -196,35 +211,53 @@ impl AgentSession {
             .stream_fn
             .clone()
             .unwrap_or_else(pi_agent_core::default_stream_fn);
-        options.stream_fn = hooks::authenticated(stream_fn, Arc::clone(&config.credentials));
-        options.hooks = Arc::new(hooks::SessionHooks {
-            block_images: config.block_images,
-        });
+        let stream_fn = hooks::authenticated(stream_fn, Arc::clone(&config.credentials));
+        options.stream_fn = Arc::clone(&stream_fn);
         options.steering_mode = config.steering_mode;
         options.follow_up_mode = config.follow_up_mode;
-        let agent = Agent::new(options);
-        // Set after construction: the first request's system message declares the tools,
-        // so that the session records them.
-        agent.set_tools(config.tools.clone());
+        let compaction = compaction::CompactionState::new(stream_fn, options.request.clone());
 
-        let shared = Arc::new(Shared {
-            session: Mutex::new(session),
-            listeners: Mutex::new(Vec::new()),
-            run: Mutex::new(RunState::default()),
-            queues: Mutex::new(Queues::default()),
-            context_window: AtomicU64::new(config.model.as_ref().map_or(0, |m| m.context_window)),
-            has_model: Mutex::new(config.model.is_some()),
-            config: Mutex::new(Settings {
-                system_prompt: config.system_prompt,
-                expand_prompt: config.expand_prompt,
-                credentials: config.credentials,
-                retry: config.retry,
-                auto_resize_images: config.auto_resize_images,
-                docs_dir: config.docs_dir,
-            }),
+        // The agent reaches the session (events, compaction between turns) through weak
+        // references, so that dropping the session drops the agent too.
+        let shared = Arc::new_cyclic(|weak: &Weak<Shared>| {
+            options.hooks = Arc::new(compaction::RunHooks::new(
+                hooks::SessionHooks {
+                    block_images: config.block_images,
+                },
+                weak.clone(),
+            ));
+            let agent = Agent::new(options);
+            // Set after construction: the first request's system message declares the
+            // tools, so that the session records them.
+            agent.set_tools(config.tools.clone());
+            let handler = weak.clone();
+            agent.subscribe(move |event| {
+                if let Some(shared) = handler.upgrade() {
+                    shared.handle_agent_event(event);
+                }
+            });
+            Shared {
+                agent,
+                compaction: Mutex::new(compaction),
+                session: Mutex::new(session),
+                listeners: Mutex::new(Vec::new()),
+                run: Mutex::new(RunState::default()),
+                queues: Mutex::new(Queues::default()),
+                context_window: AtomicU64::new(
+                    config.model.as_ref().map_or(0, |m| m.context_window),
+                ),
+                has_model: Mutex::new(config.model.is_some()),
+                config: Mutex::new(Settings {
+                    system_prompt: config.system_prompt,
+                    expand_prompt: config.expand_prompt,
+                    credentials: config.credentials,
+                    retry: config.retry,
+                    auto_resize_images: config.auto_resize_images,
+                    docs_dir: config.docs_dir,
+                }),
+            }
         });
-        let handler = Arc::clone(&shared);
-        agent.subscribe(move |event| handler.handle_agent_event(event));
+        let agent = shared.agent.clone();
         Ok(AgentSession { agent, shared })
     }
 
@@ -322,6 +355,7 @@ impl AgentSession {
                 config.auto_resize_images,
             )
         };
+        self.ensure_not_compacting()?;
         let text = match &expand {
             Some(expand) => expand(text),
             None => text.to_string(),
@@ -343,6 +377,9 @@ impl AgentSession {
             )));
         }
 
+        // Compacting first (a previous response may call for it); the prompt goes on anyway.
+        self.compaction_before_prompt().await?;
+
         let (images, hints) = normalize_images(images, &model, auto_resize);
         let text = if hints.is_empty() {
             text
@@ -362,13 +399,17 @@ impl AgentSession {
         }
         messages.push(Message::User(user).into());
         self.run_agent_prompt(messages).await;
-        match lock(&self.shared.run).persist_error.take() {
-            Some(err) => Err(PromptError::Persist(err)),
+        if let Some(err) = lock(&self.shared.run).persist_error.take() {
+            return Err(PromptError::Persist(err));
+        }
+        match self.take_compaction_setting_error() {
+            Some(error) => Err(PromptError::InvalidSetting(error)),
             None => Ok(()),
         }
     }
 
-    /// Stops the current run and any pending retry, then waits until the agent is idle.
+    /// Stops the current run, any pending retry, compaction and branch summary, then waits
+    /// until the session is idle.
     pub async fn abort(&self) {
         {
             let mut run = lock(&self.shared.run);
@@ -377,8 +418,11 @@ impl AgentSession {
                 cancel.cancel();
             }
         }
+        self.abort_compaction();
+        self.abort_branch_summary();
         self.agent.abort();
         self.agent.wait_for_idle().await;
+        self.wait_for_compaction().await;
     }
 
     /// Cancels a pending retry (the failed response then stands).
@@ -447,7 +491,9 @@ impl AgentSession {
             return self.agent.has_queued_messages();
         };
         let context_window = self.shared.context_window.load(Ordering::Relaxed);
-        if is_retryable(&message, context_window) && self.prepare_retry(&message, entry_id).await {
+        if is_retryable(&message, context_window)
+            && self.prepare_retry(&message, entry_id.clone()).await
+        {
             return !self.abort_requested();
         }
         if self.abort_requested() {
@@ -464,6 +510,12 @@ impl AgentSession {
                 attempt,
                 final_error: message.error_message.as_deref(),
             });
+        }
+        if self
+            .check_compaction(&message, entry_id.as_deref(), true)
+            .await
+        {
+            return !self.abort_requested();
         }
         self.agent.has_queued_messages()
     }
@@ -576,6 +628,7 @@ impl Shared {
 
     /// Persists ended messages and reports every event.
     fn handle_agent_event(&self, event: &AgentEvent<'_>) {
+        self.track_recovery(event);
         if let AgentEvent::MessageStart { message } = event
             && message.role() == "user"
         {

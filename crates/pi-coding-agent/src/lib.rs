@@ -8,6 +8,7 @@
 pub mod agent_session;
 pub mod app;
 pub mod cli;
+pub mod compaction;
 pub mod config;
 pub mod messages;
 pub mod modes;

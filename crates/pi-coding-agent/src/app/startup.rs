@@ -242,6 +242,7 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
         },
     )
     .map_err(|err| format!("Error: {err}"))?;
+    session.set_compaction_settings(&settings);
 
     let output = match mode {
         AppMode::Json => PrintOutput::Json,

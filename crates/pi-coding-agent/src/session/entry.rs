@@ -374,7 +374,7 @@ impl SessionEntry {
                     put("fromHook", from_hook.into());
                 }
                 if let Some(system) = &compaction.system_message {
-                    put("systemMessage", to_json(system));
+                    put("systemMessage", system_message_json(system));
                 }
             }
             EntryKind::BranchSummary(summary) => {
@@ -432,6 +432,27 @@ impl SessionEntry {
     }
 }
 
+/// A compaction's replayed system prompt as pi writes it: a whole message, `role` first and
+/// `timestamp` last (the order of pi-ai's `getCurrentSystemMessage`).
+fn system_message_json(system: &SystemMessage) -> Value {
+    let Value::Object(mut fields) = to_json(system) else {
+        return Value::Null;
+    };
+    let mut map = Map::with_capacity(fields.len() + 1);
+    map.insert("role".into(), "system".into());
+    for key in ["content", "sections", "toolsAdded", "toolsRemoved"] {
+        if let Some(value) = fields.shift_remove(key) {
+            map.insert(key.into(), value);
+        }
+    }
+    let timestamp = fields.shift_remove("timestamp");
+    map.extend(fields);
+    if let Some(timestamp) = timestamp {
+        map.insert("timestamp".into(), timestamp);
+    }
+    Value::Object(map)
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
     // The message model serializes to JSON by construction (no maps with non-string keys).
     serde_json::to_value(value).unwrap_or(Value::Null)
@@ -465,7 +486,7 @@ fn read_kind(entry_type: &str, fields: &mut Fields) -> Option<EntryKind> {
             details: fields.take("details"),
             usage: fields.decode("usage"),
             from_hook: fields.take("fromHook").and_then(|v| v.as_bool()),
-            system_message: fields.decode("systemMessage"),
+            system_message: fields.system_message("systemMessage"),
         })),
         "branch_summary" => EntryKind::BranchSummary(BranchSummaryEntry {
             from_id: fields.string("fromId")?,
@@ -548,6 +569,22 @@ impl Fields {
         Some(decoded)
     }
 
+    /// A compaction's `systemMessage` (a system message with its `role`), left in place when
+    /// it cannot be read.
+    fn system_message(&mut self, key: &str) -> Option<SystemMessage> {
+        let mut value = self.0.get(key)?.clone();
+        let object = value.as_object_mut()?;
+        if object
+            .shift_remove("role")
+            .is_some_and(|role| role != "system")
+        {
+            return None;
+        }
+        let decoded = serde_json::from_value(value).ok()?;
+        self.0.shift_remove(key);
+        Some(decoded)
+    }
+
     /// A token count: a non-negative number (JavaScript may have written it as a float).
     fn count(&mut self, key: &str) -> u64 {
         let value = self.take(key);
@@ -600,6 +637,25 @@ mod tests {
         round_trip(
             r#"{"type":"session_info","id":"k1l2m3n4","parentId":"j0k1l2m3","timestamp":"2024-12-03T14:35:00.000Z","name":"Refactor"}"#,
         );
+    }
+
+    #[test]
+    fn a_compaction_keeps_its_system_message_as_pi_writes_it() {
+        round_trip(
+            r#"{"type":"compaction","id":"347f5182","parentId":"6db6017f","timestamp":"2026-11-21T13:32:56.240Z","summary":"S","firstKeptEntryId":"90be7c7f","tokensBefore":1394,"details":{"readFiles":[],"modifiedFiles":[]},"fromHook":false,"systemMessage":{"role":"system","content":"","sections":{"preamble":"You are pi."},"timestamp":1795267976240}}"#,
+        );
+        let entry = SessionEntry::from_value(json!({
+            "type": "compaction", "id": "1", "parentId": null, "timestamp": "t", "summary": "S",
+            "firstKeptEntryId": "1", "tokensBefore": 1,
+            "systemMessage": {"role": "system", "content": "p", "timestamp": 5}
+        }))
+        .unwrap();
+        let EntryKind::Compaction(compaction) = &entry.kind else {
+            panic!("a compaction");
+        };
+        let system = compaction.system_message.as_ref().unwrap();
+        assert_eq!(system.timestamp, 5);
+        assert!(system.extra.is_empty());
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub use entry::{
     SessionEntry, SessionHeader, UsageEntry,
 };
 pub use index::ModelRef;
+// The index, for code that works on a branch without reading its entries (compaction).
+pub(crate) use index::{NodeKind, Role};
 pub use listing::{SessionInfo, list_all_sessions, list_sessions};
 pub use manager::{NewSessionOptions, SessionManager, SessionTree, TreeNode};
 pub use open::{OpenError, OpenedSession, SessionRequest, open_session};

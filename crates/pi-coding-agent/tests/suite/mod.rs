@@ -1,5 +1,12 @@
 mod binary;
+mod binary_compaction;
 mod binary_support;
+mod compaction_auto;
+mod compaction_manual;
+mod compaction_prepare;
+mod compaction_reference;
+mod compaction_support;
+mod compaction_tree;
 mod config_agent_dir;
 mod session_context;
 mod session_crash;
