@@ -7,6 +7,7 @@
 //! `context_edit` entry.
 
 mod events;
+mod export;
 mod hooks;
 mod retry;
 

@@ -1,0 +1,741 @@
+// Markdown to DOM nodes, for the text of a session.
+//
+// The output is built from elements and text nodes only: raw HTML in the source is shown as
+// text (as pi's terminal shows it), and link and image addresses must use a safe scheme.
+// Covers what models write: headings, paragraphs with hard line breaks, emphasis, strike-
+// through, code spans and fenced blocks, links, images, autolinks, block quotes, nested and
+// task lists, tables and rules.
+const Markdown = (() => {
+  'use strict';
+
+  const SAFE_SCHEMES = /^(https?|mailto|tel|ftp)$/i;
+
+  /** The address if it is safe to link to (no script or data scheme), else null. */
+  function safeUrl(raw) {
+    // Browsers ignore control characters and surrounding space in a scheme: so do we.
+    const url = String(raw == null ? '' : raw).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+    if (!url) return null;
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
+    if (scheme && !SAFE_SCHEMES.test(scheme[1])) return null;
+    return url;
+  }
+
+  function node(tag, className) {
+    const el = document.createElement(tag);
+    if (className) el.className = className;
+    return el;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Blocks
+
+  const FENCE = /^( {0,3})(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$/;
+  const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+  const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+  const QUOTE = /^ {0,3}> ?/;
+  const ITEM = /^( {0,3})([-*+]|\d{1,9}[.)])(?:([ \t]+)(.*)|$)/;
+  const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
+  const TABLE_DELIMITER = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+  const INDENTED = /^(?: {4}|\t)/;
+
+  const isBlank = (line) => /^[ \t]*$/.test(line);
+
+  /** Whether `line` starts a block that ends a paragraph. */
+  function interrupts(line) {
+    if (FENCE.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line)) return true;
+    const item = ITEM.exec(line);
+    // An ordered item interrupts a paragraph only when it starts at 1, as in CommonMark.
+    return !!item && item[4] !== undefined && item[4].trim() !== '' &&
+      (!/^\d/.test(item[2]) || parseInt(item[2], 10) === 1);
+  }
+
+  function splitRow(line) {
+    let text = line.trim();
+    if (text.startsWith('|')) text = text.slice(1);
+    if (text.endsWith('|') && !text.endsWith('\\|')) text = text.slice(0, -1);
+    const cells = [];
+    let cell = '';
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === '\\' && text[i + 1] === '|') {
+        cell += '|';
+        i++;
+      } else if (ch === '|') {
+        cells.push(cell.trim());
+        cell = '';
+      } else {
+        cell += ch;
+      }
+    }
+    cells.push(cell.trim());
+    return cells;
+  }
+
+  /** Removes up to `width` columns of indentation (tabs count to the next multiple of 4). */
+  function dedent(line, width) {
+    let column = 0;
+    let i = 0;
+    while (i < line.length && column < width) {
+      if (line[i] === ' ') column++;
+      else if (line[i] === '\t') column += 4 - (column % 4);
+      else break;
+      i++;
+    }
+    return (column > width ? ' '.repeat(column - width) : '') + line.slice(i);
+  }
+
+  function indentOf(line) {
+    let column = 0;
+    for (const ch of line) {
+      if (ch === ' ') column++;
+      else if (ch === '\t') column += 4 - (column % 4);
+      else break;
+    }
+    return column;
+  }
+
+  /** Parses lines into block objects. */
+  function parseBlocks(lines) {
+    const blocks = [];
+    let i = 0;
+    while (i < lines.length) {
+      const line = lines[i];
+      if (isBlank(line)) {
+        i++;
+        continue;
+      }
+      let match;
+      if ((match = FENCE.exec(line))) {
+        const indent = match[1].length;
+        const fence = match[2];
+        const body = [];
+        i++;
+        while (i < lines.length) {
+          const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(lines[i]);
+          if (close && close[1][0] === fence[0] && close[1].length >= fence.length) {
+            i++;
+            break;
+          }
+          body.push(dedent(lines[i], indent));
+          i++;
+        }
+        blocks.push({ type: 'code', lang: match[3] || '', text: body.join('\n') });
+        continue;
+      }
+      if ((match = HEADING.exec(line))) {
+        blocks.push({ type: 'heading', level: match[1].length, text: match[2] || '' });
+        i++;
+        continue;
+      }
+      if (RULE.test(line)) {
+        blocks.push({ type: 'rule' });
+        i++;
+        continue;
+      }
+      if (QUOTE.test(line)) {
+        const body = [];
+        while (i < lines.length && !isBlank(lines[i])) {
+          if (QUOTE.test(lines[i])) body.push(lines[i].replace(QUOTE, ''));
+          else if (body.length && !interrupts(lines[i])) body.push(lines[i]);
+          else break;
+          i++;
+        }
+        blocks.push({ type: 'quote', children: parseBlocks(body) });
+        continue;
+      }
+      if ((match = ITEM.exec(line))) {
+        i = parseList(lines, i, blocks);
+        continue;
+      }
+      if (INDENTED.test(line)) {
+        const body = [];
+        while (i < lines.length && (INDENTED.test(lines[i]) || isBlank(lines[i]))) {
+          body.push(dedent(lines[i], 4));
+          i++;
+        }
+        while (body.length && isBlank(body[body.length - 1])) body.pop();
+        blocks.push({ type: 'code', lang: '', text: body.join('\n') });
+        continue;
+      }
+      if (line.includes('|') && i + 1 < lines.length && TABLE_DELIMITER.test(lines[i + 1])) {
+        const header = splitRow(line);
+        const delimiters = splitRow(lines[i + 1]);
+        if (delimiters.length === header.length) {
+          const align = delimiters.map((cell) => {
+            const left = cell.startsWith(':');
+            const right = cell.endsWith(':');
+            return left && right ? 'center' : right ? 'right' : left ? 'left' : '';
+          });
+          const rows = [];
+          i += 2;
+          while (i < lines.length && !isBlank(lines[i]) && lines[i].includes('|') && !interrupts(lines[i])) {
+            rows.push(splitRow(lines[i]));
+            i++;
+          }
+          blocks.push({ type: 'table', header, align, rows });
+          continue;
+        }
+      }
+      // A paragraph, up to a blank line or another block; an underline makes it a heading.
+      const text = [line];
+      i++;
+      let heading = 0;
+      while (i < lines.length && !isBlank(lines[i])) {
+        const setext = SETEXT.exec(lines[i]);
+        if (setext) {
+          heading = setext[1][0] === '=' ? 1 : 2;
+          i++;
+          break;
+        }
+        if (interrupts(lines[i])) break;
+        text.push(lines[i]);
+        i++;
+      }
+      blocks.push(heading
+        ? { type: 'heading', level: heading, text: text.join('\n') }
+        : { type: 'paragraph', text: text.join('\n') });
+    }
+    return blocks;
+  }
+
+  /** Parses the list starting at `lines[start]` into `blocks`; returns the next line. */
+  function parseList(lines, start, blocks) {
+    const first = ITEM.exec(lines[start]);
+    const ordered = /^\d/.test(first[2]);
+    const kind = ordered ? first[2].slice(-1) : first[2];
+    const list = { type: 'list', ordered, start: ordered ? parseInt(first[2], 10) : 1, items: [], loose: false };
+    let i = start;
+    let blankBefore = false;
+    while (i < lines.length) {
+      const match = ITEM.exec(lines[i]);
+      if (!match) break;
+      const marker = match[2];
+      const sameKind = ordered ? /^\d/.test(marker) && marker.slice(-1) === kind : marker === kind;
+      if (!sameKind || RULE.test(lines[i])) break;
+      if (blankBefore && list.items.length) list.loose = true;
+      const spacing = match[3] || ' ';
+      // Content lines of the item are indented at least as far as its first character.
+      const width = match[1].length + marker.length + (spacing.length > 4 ? 1 : spacing.length);
+      const body = [match[4] === undefined ? '' : (spacing.length > 4 ? spacing.slice(1) : '') + match[4]];
+      i++;
+      blankBefore = false;
+      while (i < lines.length) {
+        const line = lines[i];
+        if (isBlank(line)) {
+          body.push('');
+          blankBefore = true;
+          i++;
+          continue;
+        }
+        if (indentOf(line) >= width) {
+          // A blank line between two blocks of one item makes the list loose.
+          if (blankBefore) list.loose = true;
+          body.push(dedent(line, width));
+          blankBefore = false;
+          i++;
+          continue;
+        }
+        // A lazy continuation line of the item's paragraph.
+        if (!blankBefore && !ITEM.test(line) && !interrupts(line)) {
+          body.push(line);
+          i++;
+          continue;
+        }
+        break;
+      }
+      while (body.length && isBlank(body[body.length - 1])) body.pop();
+      let task = null;
+      const taskMatch = /^\[([ xX])\][ \t]+/.exec(body[0] || '');
+      if (taskMatch) {
+        task = taskMatch[1] !== ' ';
+        body[0] = body[0].slice(taskMatch[0].length);
+      }
+      list.items.push({ task, children: parseBlocks(body) });
+    }
+    blocks.push(list);
+    return i;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Inlines
+
+  const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+  const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/;
+  const SPECIAL = /[\\`*_~[!<&\n]|\b(?:https?:\/\/|www\.)/g;
+
+  function decodeEntity(text, at) {
+    const match = /^&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/.exec(text.slice(at, at + 12));
+    if (!match) return null;
+    const name = match[1];
+    let value;
+    if (name[0] === '#') {
+      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      value = code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
+    } else {
+      value = ENTITIES[name];
+    }
+    return value === undefined ? null : { value, length: match[0].length };
+  }
+
+  /** The end of a code span that opens with `ticks` at `at`, or -1. */
+  function codeSpanEnd(text, at, ticks) {
+    let i = at + ticks;
+    while (i < text.length) {
+      const next = text.indexOf('`', i);
+      if (next < 0) return -1;
+      let run = 0;
+      while (text[next + run] === '`') run++;
+      if (run === ticks) return next;
+      i = next + run;
+    }
+    return -1;
+  }
+
+  /** The index of the `]` closing the `[` at `open`, or -1. */
+  function closingBracket(text, open) {
+    let depth = 0;
+    for (let i = open; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === '\\') {
+        i++;
+      } else if (ch === '`') {
+        let ticks = 0;
+        while (text[i + ticks] === '`') ticks++;
+        const end = codeSpanEnd(text, i, ticks);
+        i = end < 0 ? i + ticks - 1 : end + ticks - 1;
+      } else if (ch === '[') {
+        depth++;
+      } else if (ch === ']') {
+        depth--;
+        if (depth === 0) return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Parses `(destination "title")` at `at`; returns { url, title, end } or null. */
+  function linkTarget(text, at) {
+    if (text[at] !== '(') return null;
+    let i = at + 1;
+    while (text[i] === ' ' || text[i] === '\n') i++;
+    let url = '';
+    if (text[i] === '<') {
+      const close = text.indexOf('>', i);
+      if (close < 0) return null;
+      url = text.slice(i + 1, close);
+      i = close + 1;
+    } else {
+      let depth = 0;
+      while (i < text.length) {
+        const ch = text[i];
+        if (ch === '\\' && PUNCTUATION.test(text[i + 1] || '')) {
+          url += text[i + 1];
+          i += 2;
+          continue;
+        }
+        if (ch === ' ' || ch === '\n') break;
+        if (ch === '(') depth++;
+        if (ch === ')') {
+          if (depth === 0) break;
+          depth--;
+        }
+        url += ch;
+        i++;
+      }
+    }
+    while (text[i] === ' ' || text[i] === '\n') i++;
+    let title = '';
+    const quote = text[i];
+    if (quote === '"' || quote === "'" || quote === '(') {
+      const closeQuote = quote === '(' ? ')' : quote;
+      const close = text.indexOf(closeQuote, i + 1);
+      if (close < 0) return null;
+      title = text.slice(i + 1, close);
+      i = close + 1;
+      while (text[i] === ' ' || text[i] === '\n') i++;
+    }
+    if (text[i] !== ')') return null;
+    return { url, title, end: i + 1 };
+  }
+
+  const isSpace = (ch) => ch === undefined || /\s/.test(ch);
+  const isWordChar = (ch) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+
+  /**
+   * Finds where the delimiter run closing an emphasis opened with `count` of `ch` starts,
+   * searching from `from`; runs that open a nested emphasis are skipped with their closer.
+   */
+  function closingDelimiter(text, from, ch, count) {
+    for (let i = from; i < text.length; i++) {
+      const c = text[i];
+      if (c === '\\') {
+        i++;
+        continue;
+      }
+      if (c === '`') {
+        let ticks = 0;
+        while (text[i + ticks] === '`') ticks++;
+        const end = codeSpanEnd(text, i, ticks);
+        i = end < 0 ? i + ticks - 1 : end + ticks - 1;
+        continue;
+      }
+      if (c !== ch) continue;
+      let run = 0;
+      while (text[i + run] === ch) run++;
+      const before = text[i - 1];
+      const after = text[i + run];
+      const canClose = i > from && !isSpace(before) && (ch !== '_' || !isWordChar(after));
+      const canOpen = !isSpace(after) && (ch !== '_' || !isWordChar(before));
+      if (canClose && run === count) return i;
+      if (canOpen && run !== count) {
+        const nested = closingDelimiter(text, i + run, ch, run);
+        if (nested >= 0) {
+          i = nested + run - 1;
+          continue;
+        }
+      }
+      if (canClose && run > count) return i;
+      i += run - 1;
+    }
+    return -1;
+  }
+
+  /** Appends the inline content of `text` to `parent`. */
+  function inline(text, parent) {
+    let plain = '';
+    const flush = () => {
+      if (plain) parent.appendChild(document.createTextNode(plain));
+      plain = '';
+    };
+    let i = 0;
+    SPECIAL.lastIndex = 0;
+    while (i < text.length) {
+      SPECIAL.lastIndex = i;
+      const found = SPECIAL.exec(text);
+      if (!found) {
+        plain += text.slice(i);
+        break;
+      }
+      plain += text.slice(i, found.index);
+      i = found.index;
+      const ch = text[i];
+      const consumed = inlineAt(text, i, ch, parent, flush);
+      if (consumed > 0) {
+        i += consumed;
+      } else {
+        plain += ch;
+        i++;
+      }
+    }
+    flush();
+  }
+
+  /**
+   * Renders the construct starting at `text[i]` into `parent` (after `flush`ing plain text)
+   * and returns how many characters it used, or returns 0 (or a literal) if none starts there.
+   */
+  function inlineAt(text, i, ch, parent, flush) {
+    const next = text[i + 1];
+    switch (ch) {
+      case '\\':
+        if (next === '\n') {
+          flush();
+          parent.appendChild(node('br'));
+          return 2;
+        }
+        if (next !== undefined && PUNCTUATION.test(next)) {
+          flush();
+          parent.appendChild(document.createTextNode(next));
+          return 2;
+        }
+        return 0;
+      case '\n':
+        flush();
+        parent.appendChild(node('br'));
+        return 1;
+      case '&': {
+        const entity = decodeEntity(text, i);
+        if (!entity) return 0;
+        flush();
+        parent.appendChild(document.createTextNode(entity.value));
+        return entity.length;
+      }
+      case '`': {
+        let ticks = 0;
+        while (text[i + ticks] === '`') ticks++;
+        const end = codeSpanEnd(text, i, ticks);
+        if (end < 0) {
+          flush();
+          parent.appendChild(document.createTextNode('`'.repeat(ticks)));
+          return ticks;
+        }
+        let code = text.slice(i + ticks, end).replace(/\n/g, ' ');
+        if (code.length > 2 && code[0] === ' ' && code[code.length - 1] === ' ' && code.trim()) {
+          code = code.slice(1, -1);
+        }
+        flush();
+        const el = node('code');
+        el.textContent = code;
+        parent.appendChild(el);
+        return end + ticks - i;
+      }
+      case '!':
+        if (next !== '[') return 0;
+        return image(text, i, parent, flush);
+      case '[':
+        return link(text, i, parent, flush);
+      case '<':
+        return autolink(text, i, parent, flush);
+      case '*':
+      case '_':
+        return emphasis(text, i, ch, parent, flush);
+      case '~':
+        return strikethrough(text, i, parent, flush);
+      default:
+        return bareUrl(text, i, parent, flush);
+    }
+  }
+
+  function image(text, i, parent, flush) {
+    const close = closingBracket(text, i + 1);
+    if (close < 0) return 0;
+    const target = linkTarget(text, close + 1);
+    if (!target) return 0;
+    const alt = text.slice(i + 2, close);
+    flush();
+    const url = safeUrl(target.url);
+    if (url === null) {
+      parent.appendChild(document.createTextNode(alt));
+    } else {
+      const img = node('img', 'markdown-image');
+      img.alt = alt;
+      img.src = url;
+      if (target.title) img.title = target.title;
+      parent.appendChild(img);
+    }
+    return target.end - i;
+  }
+
+  function link(text, i, parent, flush) {
+    const close = closingBracket(text, i);
+    if (close < 0) return 0;
+    const target = linkTarget(text, close + 1);
+    if (!target) return 0;
+    const label = text.slice(i + 1, close);
+    flush();
+    const url = safeUrl(target.url);
+    const el = url === null ? node('span') : node('a');
+    if (url !== null) {
+      el.href = url;
+      el.rel = 'noopener noreferrer';
+      if (target.title) el.title = target.title;
+    }
+    inline(label, el);
+    parent.appendChild(el);
+    return target.end - i;
+  }
+
+  function autolink(text, i, parent, flush) {
+    const match = /^<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>/.exec(text.slice(i, i + 2048));
+    if (!match) return 0;
+    const raw = match[1];
+    const url = safeUrl(raw.includes(':') ? raw : 'mailto:' + raw);
+    flush();
+    if (url === null) {
+      parent.appendChild(document.createTextNode(match[0]));
+    } else {
+      const el = node('a');
+      el.href = url;
+      el.rel = 'noopener noreferrer';
+      el.textContent = raw;
+      parent.appendChild(el);
+    }
+    return match[0].length;
+  }
+
+  function bareUrl(text, i, parent, flush) {
+    if (isWordChar(text[i - 1])) return 0;
+    const match = /^(?:https?:\/\/|www\.)[^\s<]+/.exec(text.slice(i, i + 4096));
+    if (!match) return 0;
+    let raw = match[0];
+    // Trailing punctuation ends a sentence, not the address; so does an unmatched ')'.
+    for (;;) {
+      const last = raw[raw.length - 1];
+      if (/[.,:;!?"'*_~]/.test(last)) raw = raw.slice(0, -1);
+      else if (last === ')' && (raw.match(/\(/g) || []).length < (raw.match(/\)/g) || []).length) raw = raw.slice(0, -1);
+      else break;
+    }
+    if (raw.length < 5) return 0;
+    const url = safeUrl(raw.startsWith('www.') ? 'http://' + raw : raw);
+    if (url === null) return 0;
+    flush();
+    const el = node('a');
+    el.href = url;
+    el.rel = 'noopener noreferrer';
+    el.textContent = raw;
+    parent.appendChild(el);
+    return raw.length;
+  }
+
+  function emphasis(text, i, ch, parent, flush) {
+    let run = 0;
+    while (text[i + run] === ch) run++;
+    const after = text[i + run];
+    if (isSpace(after) || (ch === '_' && isWordChar(text[i - 1]))) {
+      flush();
+      parent.appendChild(document.createTextNode(ch.repeat(run)));
+      return run;
+    }
+    // Try the strongest emphasis first: *** is strong emphasis, ** strong, * emphasis.
+    for (let count = Math.min(run, 3); count >= 1; count--) {
+      const start = i + run;
+      const close = closingDelimiter(text, start, ch, count);
+      if (close < 0) continue;
+      flush();
+      if (run > count) parent.appendChild(document.createTextNode(ch.repeat(run - count)));
+      const inner = text.slice(start, close);
+      let el;
+      if (count === 3) {
+        el = node('strong');
+        const em = node('em');
+        inline(inner, em);
+        el.appendChild(em);
+      } else {
+        el = node(count === 2 ? 'strong' : 'em');
+        inline(inner, el);
+      }
+      parent.appendChild(el);
+      return close + count - i;
+    }
+    flush();
+    parent.appendChild(document.createTextNode(ch.repeat(run)));
+    return run;
+  }
+
+  function strikethrough(text, i, parent, flush) {
+    if (text[i + 1] !== '~' || text[i + 2] === '~' || isSpace(text[i + 2])) return 0;
+    for (let j = i + 3; j < text.length - 1; j++) {
+      if (text[j] === '\\') {
+        j++;
+        continue;
+      }
+      if (text[j] === '~' && text[j + 1] === '~' && text[j + 2] !== '~' && !isSpace(text[j - 1])) {
+        flush();
+        const el = node('del');
+        inline(text.slice(i + 2, j), el);
+        parent.appendChild(el);
+        return j + 2 - i;
+      }
+    }
+    return 0;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Rendering
+
+  function renderBlocks(blocks, parent, options, tight) {
+    for (let at = 0; at < blocks.length; at++) {
+      const block = blocks[at];
+      switch (block.type) {
+        case 'paragraph': {
+          // Hard breaks at line ends, as pi's renderer has them; trailing spaces go.
+          const text = block.text.replace(/[ \t]+\n/g, '\n').replace(/^[ \t]+/gm, '').trimEnd();
+          if (tight) {
+            inline(text, parent);
+          } else {
+            const p = node('p');
+            inline(text, p);
+            parent.appendChild(p);
+          }
+          break;
+        }
+        case 'heading': {
+          const h = node('h' + block.level);
+          inline(block.text.trim(), h);
+          parent.appendChild(h);
+          break;
+        }
+        case 'code': {
+          const pre = node('pre');
+          const code = node('code', 'code-block');
+          if (block.lang) code.dataset.lang = block.lang;
+          code.appendChild(options.highlight ? options.highlight(block.text, block.lang) : document.createTextNode(block.text));
+          pre.appendChild(code);
+          parent.appendChild(pre);
+          break;
+        }
+        case 'rule':
+          parent.appendChild(node('hr'));
+          break;
+        case 'quote': {
+          const quote = node('blockquote');
+          renderBlocks(block.children, quote, options, false);
+          parent.appendChild(quote);
+          break;
+        }
+        case 'list': {
+          const list = node(block.ordered ? 'ol' : 'ul');
+          if (block.ordered && block.start !== 1) list.start = block.start;
+          for (const item of block.items) {
+            const li = node('li');
+            if (item.task !== null) {
+              li.className = 'task';
+              const box = node('input');
+              box.type = 'checkbox';
+              box.disabled = true;
+              box.checked = item.task;
+              li.appendChild(box);
+            }
+            renderBlocks(item.children, li, options, !block.loose);
+            list.appendChild(li);
+          }
+          parent.appendChild(list);
+          break;
+        }
+        case 'table': {
+          const wrap = node('div', 'table-wrap');
+          const table = node('table');
+          const head = node('thead');
+          const headRow = node('tr');
+          block.header.forEach((cell, column) => headRow.appendChild(tableCell('th', cell, block.align[column])));
+          head.appendChild(headRow);
+          table.appendChild(head);
+          const body = node('tbody');
+          for (const row of block.rows) {
+            const tr = node('tr');
+            block.header.forEach((_, column) => tr.appendChild(tableCell('td', row[column] || '', block.align[column])));
+            body.appendChild(tr);
+          }
+          table.appendChild(body);
+          wrap.appendChild(table);
+          parent.appendChild(wrap);
+          break;
+        }
+      }
+      // In a tight list item, consecutive paragraphs still need separating.
+      const next = blocks[at + 1];
+      if (tight && block.type === 'paragraph' && next && next.type === 'paragraph') {
+        parent.appendChild(node('br'));
+      }
+    }
+  }
+
+  function tableCell(tag, text, align) {
+    const cell = node(tag, align ? 'align-' + align : '');
+    inline(text, cell);
+    return cell;
+  }
+
+  /**
+   * Renders `text` as a fragment of DOM nodes. `options.highlight(code, lang)` may return a
+   * node for the contents of a code block.
+   */
+  function render(text, options) {
+    const fragment = document.createDocumentFragment();
+    const lines = String(text == null ? '' : text).replace(/\r\n?/g, '\n').split('\n');
+    renderBlocks(parseBlocks(lines), fragment, options || {}, false);
+    return fragment;
+  }
+
+  return { render, safeUrl };
+})();
