@@ -89,12 +89,12 @@ pub(super) fn write_page<W: Write>(
 ) -> Result<(), ExportError> {
     let mut data = Some(data);
     let mut rest = TEMPLATE;
-    while let Some(open) = rest.find("{{") {
-        let Some(close) = rest[open..].find("}}").map(|at| open + at) else {
+    while let Some((before, after)) = rest.split_once("{{") {
+        let Some((name, tail)) = after.split_once("}}") else {
             break;
         };
-        sink.put(rest[..open].as_bytes())?;
-        match &rest[open + 2..close] {
+        sink.put(before.as_bytes())?;
+        match name {
             "NONCE" => sink.put(nonce.as_bytes())?,
             "STYLE" => sink.put(STYLE.as_bytes())?,
             "SCRIPT" => sink.put(SCRIPT.as_bytes())?,
@@ -109,7 +109,7 @@ pub(super) fn write_page<W: Write>(
                 sink.put(b"}}")?;
             }
         }
-        rest = &rest[close + 2..];
+        rest = tail;
     }
     sink.put(rest.as_bytes())
 }

@@ -319,13 +319,15 @@
       node.children[1].textContent = inPath ? '•' : ' ';
       if (id === currentTarget) active = node;
     }
-    if (active) active.scrollIntoView({ block: 'nearest' });
+    return active;
   }
 
   // ---------------------------------------------------------------------------------------
   // The conversation
 
   const context = { toolResults };
+  // One formatter for all entries: creating one per call is slow in long sessions.
+  const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const entryViews = new Map();
 
   function copyLinkButton(id) {
@@ -351,9 +353,7 @@
       const label = labels.get(entry.id);
       if (label) meta.appendChild(el('span', 'entry-label', label));
       const when = entry.timestamp ? new Date(entry.timestamp) : null;
-      if (when && !isNaN(when)) {
-        meta.appendChild(el('span', 'timestamp', when.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })));
-      }
+      if (when && !isNaN(when)) meta.appendChild(el('span', 'timestamp', timeFormat.format(when)));
       meta.appendChild(copyLinkButton(entry.id));
       view = el('article', 'entry entry-' + String(entry.type), meta, body);
       view.id = 'entry-' + entry.id;
@@ -390,7 +390,8 @@
     currentLeaf = leafId;
     currentTarget = targetId || leafId;
     renderMessages();
-    markTree();
+    const row = markTree();
+    if (row && scroll !== 'none') row.scrollIntoView({ block: 'nearest' });
     const content = $('content');
     if (scroll === 'bottom') {
       content.scrollTop = content.scrollHeight;
@@ -628,5 +629,10 @@
   } else {
     renderTree();
     navigate(currentLeaf, currentTarget, byId.has(linkedTarget) ? 'target' : 'none');
+    // Show the current row once the page is drawn, without holding up the first paint.
+    setTimeout(() => {
+      const row = treeEl.querySelector('.tree-node.active');
+      if (row) row.scrollIntoView({ block: 'nearest' });
+    }, 0);
   }
 })();

@@ -1,6 +1,8 @@
 mod binary;
 mod binary_support;
+mod browser_support;
 mod config_agent_dir;
+mod export_html;
 mod session_context;
 mod session_crash;
 mod session_files;
