@@ -461,3 +461,141 @@ fn session_text_cannot_run_script_in_the_page() {
 
     assert_eq!(browser.errors(), Vec::<String>::new());
 }
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x64, 0xf8, 0xcf, 0x50,
+    0x0f, 0x00, 0x03, 0x86, 0x01, 0x80, 0x5a, 0x34, 0x7d, 0x6b, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// Markdown the way the page renders it, as HTML: `(source, rendered)`.
+const MARKDOWN_CASES: &[(&str, &str)] = &[
+    (
+        "# Title\n\nSome **bold**, *em*, ***both***, `code`, ~~gone~~ and ~one~.",
+        "<h1>Title</h1><p>Some <strong>bold</strong>, <em>em</em>, <strong><em>both</em></strong>, \
+         <code>code</code>, <del>gone</del> and ~one~.</p>",
+    ),
+    (
+        "snake_case_name, _em_ and __strong__",
+        "<p>snake_case_name, <em>em</em> and <strong>strong</strong></p>",
+    ),
+    ("*a **b** c*", "<p><em>a <strong>b</strong> c</em></p>"),
+    ("one\ntwo  \nthree", "<p>one<br>two<br>three</p>"),
+    (
+        "- a\n- b\n  - c\n- d",
+        "<ul><li>a</li><li>b<ul><li>c</li></ul></li><li>d</li></ul>",
+    ),
+    (
+        "1. one\n2. two\n\n3) three",
+        "<ol><li>one</li><li>two</li></ol><ol start=\"3\"><li>three</li></ol>",
+    ),
+    (
+        "- loose\n\n- list",
+        "<ul><li><p>loose</p></li><li><p>list</p></li></ul>",
+    ),
+    (
+        "> quote\n> more",
+        "<blockquote><p>quote<br>more</p></blockquote>",
+    ),
+    (
+        "```\nplain <b>\n```",
+        "<pre><code class=\"code-block\">plain &lt;b&gt;</code></pre>",
+    ),
+    (
+        "| a | b |\n|---|:-:|\n| 1 | 2 |",
+        "<div class=\"table-wrap\"><table><thead><tr><th>a</th><th class=\"align-center\">b</th>\
+         </tr></thead><tbody><tr><td>1</td><td class=\"align-center\">2</td></tr></tbody></table></div>",
+    ),
+    ("Setext\n===\n\nSub\n---", "<h1>Setext</h1><h2>Sub</h2>"),
+    (
+        "[link](https://x.y/a_(b)) <https://a.b> https://c.d/e. www.f.com",
+        "<p><a href=\"https://x.y/a_(b)\" rel=\"noopener noreferrer\">link</a> \
+         <a href=\"https://a.b\" rel=\"noopener noreferrer\">https://a.b</a> \
+         <a href=\"https://c.d/e\" rel=\"noopener noreferrer\">https://c.d/e</a>. \
+         <a href=\"http://www.f.com\" rel=\"noopener noreferrer\">www.f.com</a></p>",
+    ),
+    (
+        "[bad](javascript:alert(1)) ![img](data:image/png;base64,AA) ![ok](x.png \"t\")",
+        "<p><span>bad</span> img <img class=\"markdown-image\" alt=\"ok\" src=\"x.png\" \
+         title=\"t\"></p>",
+    ),
+    (
+        "&amp; &lt;b&gt; &#65; &bogus;",
+        "<p>&amp; &lt;b&gt; A &amp;bogus;</p>",
+    ),
+    (
+        "\\*not em\\* and <div>raw</div>",
+        "<p>*not em* and &lt;div&gt;raw&lt;/div&gt;</p>",
+    ),
+    ("para\n- item", "<p>para</p><ul><li>item</li></ul>"),
+    ("para\n2. not a list", "<p>para<br>2. not a list</p>"),
+    ("**unclosed and a * b", "<p>**unclosed and a * b</p>"),
+];
+
+/// Code the way the page highlights it: `(language, code, rendered)`.
+const HIGHLIGHT_CASES: &[(&str, &str, &str)] = &[
+    (
+        "rust",
+        "fn main() { let s = \"hi\"; } // done",
+        "<span class=\"hl-keyword\">fn</span> <span class=\"hl-function\">main</span>() { \
+         <span class=\"hl-keyword\">let</span> s = <span class=\"hl-string\">\"hi\"</span>; } \
+         <span class=\"hl-comment\">// done</span>",
+    ),
+    (
+        "py",
+        "return None  # nothing",
+        "<span class=\"hl-keyword\">return</span> <span class=\"hl-literal\">None</span>  \
+         <span class=\"hl-comment\"># nothing</span>",
+    ),
+    (
+        "json",
+        "{\"key\": [1, true]}",
+        "{<span class=\"hl-attr\">\"key\"</span>: [<span class=\"hl-number\">1</span>, \
+         <span class=\"hl-literal\">true</span>]}",
+    ),
+    (
+        "bash",
+        "echo \"$HOME\" ${DIR}/a#b # c",
+        "echo <span class=\"hl-string\">\"$HOME\"</span> <span class=\"hl-variable\">${DIR}</span>/a#b \
+         <span class=\"hl-comment\"># c</span>",
+    ),
+    (
+        "html",
+        "<a href=\"x\">t</a>",
+        "&lt;<span class=\"hl-tag\">a</span> <span class=\"hl-attr\">href</span>=\
+         <span class=\"hl-string\">\"x\"</span>&gt;t&lt;/<span class=\"hl-tag\">a</span>&gt;",
+    ),
+    ("unknown", "plain <b>", "plain &lt;b&gt;"),
+];
+
+#[test]
+fn markdown_and_code_render_as_expected_in_chromium() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let work = Work::new();
+    let page = work.export(&work.copy(&fixture("branched-session.jsonl"), "branched.jsonl"));
+    // The image one case shows, beside the page (no test reaches the network).
+    std::fs::write(work.path().join("x.png"), PNG).unwrap();
+    browser.open(&page);
+    for (source, expected) in MARKDOWN_CASES {
+        let rendered = browser.eval(&format!(
+            "(() => {{ const box = document.createElement('div');
+               box.appendChild(Markdown.render({source:?}, {{ highlight: Highlight.highlight }}));
+               return box.innerHTML; }})()"
+        ));
+        assert_eq!(rendered, *expected, "{source:?}");
+    }
+    for (language, code, expected) in HIGHLIGHT_CASES {
+        let rendered = browser.eval(&format!(
+            "(() => {{ const box = document.createElement('div');
+               box.appendChild(Highlight.highlight({code:?}, {language:?}));
+               return box.innerHTML; }})()"
+        ));
+        assert_eq!(rendered, *expected, "{language}: {code:?}");
+    }
+    assert_eq!(browser.errors(), Vec::<String>::new());
+}
