@@ -29,8 +29,10 @@ const Markdown = (() => {
   // ---------------------------------------------------------------------------------------
   // Blocks
 
-  const FENCE = /^( {0,3})(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$/;
-  const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+  // The patterns avoid nested and overlapping repetition, so that no line, however long or
+  // odd, takes more than linear time to match.
+  const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+  const HEADING = /^ {0,3}(#{1,6})(?:[ \t](.*))?$/;
   const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
   const QUOTE = /^ {0,3}> ?/;
   const ITEM = /^( {0,3})([-*+]|\d{1,9}[.)])(?:([ \t]+)(.*)|$)/;
@@ -40,9 +42,30 @@ const Markdown = (() => {
 
   const isBlank = (line) => /^[ \t]*$/.test(line);
 
+  /** An opening code fence: its indentation, fence and language, or null. */
+  function fenceOf(line) {
+    const match = FENCE.exec(line);
+    if (!match) return null;
+    const info = match[3].trim();
+    // A backtick fence's info string cannot hold a backtick (that is inline code).
+    if (match[2][0] === '`' && info.includes('`')) return null;
+    return { indent: match[1].length, fence: match[2], lang: info.split(/[ \t]/)[0] };
+  }
+
+  /** An ATX heading: its level and text (without a closing run of #), or null. */
+  function headingOf(line) {
+    const match = HEADING.exec(line);
+    if (!match) return null;
+    let text = (match[2] || '').trim();
+    let end = text.length;
+    while (end > 0 && text[end - 1] === '#') end--;
+    if (end === 0 || text[end - 1] === ' ' || text[end - 1] === '\t') text = text.slice(0, end).trim();
+    return { level: match[1].length, text };
+  }
+
   /** Whether `line` starts a block that ends a paragraph. */
   function interrupts(line) {
-    if (FENCE.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line)) return true;
+    if (fenceOf(line) || headingOf(line) || RULE.test(line) || QUOTE.test(line)) return true;
     const item = ITEM.exec(line);
     // An ordered item interrupts a paragraph only when it starts at 1, as in CommonMark.
     return !!item && item[4] !== undefined && item[4].trim() !== '' &&
@@ -94,8 +117,13 @@ const Markdown = (() => {
     return column;
   }
 
-  /** Parses lines into block objects. */
-  function parseBlocks(lines) {
+  // Quotes and lists nest at most this deep, as do inline spans; deeper text stays plain,
+  // so that no input can exhaust the call stack.
+  const MAX_DEPTH = 40;
+
+  /** Parses lines into block objects (`depth`: how deeply nested they are). */
+  function parseBlocks(lines, depth) {
+    if (depth >= MAX_DEPTH) return [{ type: 'paragraph', text: lines.join('\n') }];
     const blocks = [];
     let i = 0;
     while (i < lines.length) {
@@ -104,26 +132,25 @@ const Markdown = (() => {
         i++;
         continue;
       }
-      let match;
-      if ((match = FENCE.exec(line))) {
-        const indent = match[1].length;
-        const fence = match[2];
+      const fence = fenceOf(line);
+      if (fence) {
         const body = [];
         i++;
         while (i < lines.length) {
           const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(lines[i]);
-          if (close && close[1][0] === fence[0] && close[1].length >= fence.length) {
+          if (close && close[1][0] === fence.fence[0] && close[1].length >= fence.fence.length) {
             i++;
             break;
           }
-          body.push(dedent(lines[i], indent));
+          body.push(dedent(lines[i], fence.indent));
           i++;
         }
-        blocks.push({ type: 'code', lang: match[3] || '', text: body.join('\n') });
+        blocks.push({ type: 'code', lang: fence.lang, text: body.join('\n') });
         continue;
       }
-      if ((match = HEADING.exec(line))) {
-        blocks.push({ type: 'heading', level: match[1].length, text: match[2] || '' });
+      const heading = headingOf(line);
+      if (heading) {
+        blocks.push({ type: 'heading', level: heading.level, text: heading.text });
         i++;
         continue;
       }
@@ -140,11 +167,11 @@ const Markdown = (() => {
           else break;
           i++;
         }
-        blocks.push({ type: 'quote', children: parseBlocks(body) });
+        blocks.push({ type: 'quote', children: parseBlocks(body, depth + 1) });
         continue;
       }
-      if ((match = ITEM.exec(line))) {
-        i = parseList(lines, i, blocks);
+      if (ITEM.test(line)) {
+        i = parseList(lines, i, blocks, depth);
         continue;
       }
       if (INDENTED.test(line)) {
@@ -179,11 +206,11 @@ const Markdown = (() => {
       // A paragraph, up to a blank line or another block; an underline makes it a heading.
       const text = [line];
       i++;
-      let heading = 0;
+      let underline = 0;
       while (i < lines.length && !isBlank(lines[i])) {
         const setext = SETEXT.exec(lines[i]);
         if (setext) {
-          heading = setext[1][0] === '=' ? 1 : 2;
+          underline = setext[1][0] === '=' ? 1 : 2;
           i++;
           break;
         }
@@ -191,15 +218,15 @@ const Markdown = (() => {
         text.push(lines[i]);
         i++;
       }
-      blocks.push(heading
-        ? { type: 'heading', level: heading, text: text.join('\n') }
+      blocks.push(underline
+        ? { type: 'heading', level: underline, text: text.join('\n') }
         : { type: 'paragraph', text: text.join('\n') });
     }
     return blocks;
   }
 
   /** Parses the list starting at `lines[start]` into `blocks`; returns the next line. */
-  function parseList(lines, start, blocks) {
+  function parseList(lines, start, blocks, depth) {
     const first = ITEM.exec(lines[start]);
     const ordered = /^\d/.test(first[2]);
     const kind = ordered ? first[2].slice(-1) : first[2];
@@ -250,7 +277,7 @@ const Markdown = (() => {
         task = taskMatch[1] !== ' ';
         body[0] = body[0].slice(taskMatch[0].length);
       }
-      list.items.push({ task, children: parseBlocks(body) });
+      list.items.push({ task, children: parseBlocks(body, depth + 1) });
     }
     blocks.push(list);
     return i;
@@ -262,6 +289,10 @@ const Markdown = (() => {
   const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
   const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/;
   const SPECIAL = /[\\`*_~[!<&\n]|\b(?:https?:\/\/|www\.)/g;
+
+  // How far a closing delimiter, bracket or backtick run is looked for. Spans are short in
+  // practice; the bound keeps text full of unmatched openers from taking quadratic time.
+  const SCAN_LIMIT = 2000;
 
   function decodeEntity(text, at) {
     const match = /^&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/.exec(text.slice(at, at + 12));
@@ -280,9 +311,10 @@ const Markdown = (() => {
   /** The end of a code span that opens with `ticks` at `at`, or -1. */
   function codeSpanEnd(text, at, ticks) {
     let i = at + ticks;
+    const limit = at + SCAN_LIMIT;
     while (i < text.length) {
       const next = text.indexOf('`', i);
-      if (next < 0) return -1;
+      if (next < 0 || next > limit) return -1;
       let run = 0;
       while (text[next + run] === '`') run++;
       if (run === ticks) return next;
@@ -294,7 +326,8 @@ const Markdown = (() => {
   /** The index of the `]` closing the `[` at `open`, or -1. */
   function closingBracket(text, open) {
     let depth = 0;
-    for (let i = open; i < text.length; i++) {
+    const end = Math.min(text.length, open + SCAN_LIMIT);
+    for (let i = open; i < end; i++) {
       const ch = text[i];
       if (ch === '\\') {
         i++;
@@ -316,17 +349,22 @@ const Markdown = (() => {
   /** Parses `(destination "title")` at `at`; returns { url, title, end } or null. */
   function linkTarget(text, at) {
     if (text[at] !== '(') return null;
-    let i = at + 1;
-    while (text[i] === ' ' || text[i] === '\n') i++;
+    const end = Math.min(text.length, at + SCAN_LIMIT);
+    const skipSpace = (from) => {
+      let i = from;
+      while (i < end && (text[i] === ' ' || text[i] === '\n')) i++;
+      return i;
+    };
+    let i = skipSpace(at + 1);
     let url = '';
     if (text[i] === '<') {
       const close = text.indexOf('>', i);
-      if (close < 0) return null;
+      if (close < 0 || close >= end) return null;
       url = text.slice(i + 1, close);
       i = close + 1;
     } else {
       let depth = 0;
-      while (i < text.length) {
+      while (i < end) {
         const ch = text[i];
         if (ch === '\\' && PUNCTUATION.test(text[i + 1] || '')) {
           url += text[i + 1];
@@ -343,18 +381,16 @@ const Markdown = (() => {
         i++;
       }
     }
-    while (text[i] === ' ' || text[i] === '\n') i++;
+    i = skipSpace(i);
     let title = '';
     const quote = text[i];
     if (quote === '"' || quote === "'" || quote === '(') {
-      const closeQuote = quote === '(' ? ')' : quote;
-      const close = text.indexOf(closeQuote, i + 1);
-      if (close < 0) return null;
+      const close = text.indexOf(quote === '(' ? ')' : quote, i + 1);
+      if (close < 0 || close >= end) return null;
       title = text.slice(i + 1, close);
-      i = close + 1;
-      while (text[i] === ' ' || text[i] === '\n') i++;
+      i = skipSpace(close + 1);
     }
-    if (text[i] !== ')') return null;
+    if (i >= end || text[i] !== ')') return null;
     return { url, title, end: i + 1 };
   }
 
@@ -362,11 +398,34 @@ const Markdown = (() => {
   const isWordChar = (ch) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
 
   /**
-   * Finds where the delimiter run closing an emphasis opened with `count` of `ch` starts,
-   * searching from `from`; runs that open a nested emphasis are skipped with their closer.
+   * Where runs of `*` and `_` that could close an emphasis last start, by character and run
+   * length (index 4: longer runs). A search for a closer stops there, so text full of
+   * openers without closers takes linear time.
    */
-  function closingDelimiter(text, from, ch, count) {
-    for (let i = from; i < text.length; i++) {
+  function closerBounds(text) {
+    const last = { '*': [-1, -1, -1, -1, -1], _: [-1, -1, -1, -1, -1] };
+    const runs = /\*+|_+/g;
+    let match;
+    while ((match = runs.exec(text))) {
+      const ch = match[0][0];
+      const before = text[match.index - 1];
+      const after = text[match.index + match[0].length];
+      if (!isSpace(before) && (ch !== '_' || !isWordChar(after))) {
+        last[ch][Math.min(match[0].length, 4)] = match.index;
+      }
+    }
+    return last;
+  }
+
+  /**
+   * Finds where the `count` delimiters closing an emphasis opened with `ch` start, searching
+   * from `from`: a run of exactly `count` if `exact`, else the end of a longer run.
+   */
+  function closingDelimiter(text, from, ch, count, exact, bounds) {
+    const bound = exact ? bounds[ch][count] : Math.max(...bounds[ch].slice(count));
+    if (bound < from) return -1;
+    const end = Math.min(bound + 1, from + SCAN_LIMIT);
+    for (let i = from; i < end; i++) {
       const c = text[i];
       if (c === '\\') {
         i++;
@@ -375,8 +434,8 @@ const Markdown = (() => {
       if (c === '`') {
         let ticks = 0;
         while (text[i + ticks] === '`') ticks++;
-        const end = codeSpanEnd(text, i, ticks);
-        i = end < 0 ? i + ticks - 1 : end + ticks - 1;
+        const close = codeSpanEnd(text, i, ticks);
+        i = close < 0 ? i + ticks - 1 : close + ticks - 1;
         continue;
       }
       if (c !== ch) continue;
@@ -385,23 +444,31 @@ const Markdown = (() => {
       const before = text[i - 1];
       const after = text[i + run];
       const canClose = i > from && !isSpace(before) && (ch !== '_' || !isWordChar(after));
-      const canOpen = !isSpace(after) && (ch !== '_' || !isWordChar(before));
-      if (canClose && run === count) return i;
-      if (canOpen && run !== count) {
-        const nested = closingDelimiter(text, i + run, ch, run);
-        if (nested >= 0) {
-          i = nested + run - 1;
-          continue;
-        }
-      }
-      if (canClose && run > count) return i;
+      if (canClose && (exact ? run === count : run > count)) return i + run - count;
       i += run - 1;
     }
     return -1;
   }
 
+  let inlineDepth = 0;
+
   /** Appends the inline content of `text` to `parent`. */
   function inline(text, parent) {
+    if (inlineDepth >= MAX_DEPTH) {
+      parent.appendChild(document.createTextNode(text));
+      return;
+    }
+    inlineDepth++;
+    try {
+      inlineSpans(text, parent);
+    } finally {
+      inlineDepth--;
+    }
+  }
+
+  function inlineSpans(text, parent) {
+    let bounds = null;
+    const closers = () => bounds || (bounds = closerBounds(text));
     let plain = '';
     const flush = () => {
       if (plain) parent.appendChild(document.createTextNode(plain));
@@ -419,7 +486,7 @@ const Markdown = (() => {
       plain += text.slice(i, found.index);
       i = found.index;
       const ch = text[i];
-      const consumed = inlineAt(text, i, ch, parent, flush);
+      const consumed = inlineAt(text, i, ch, parent, flush, closers);
       if (consumed > 0) {
         i += consumed;
       } else {
@@ -434,7 +501,7 @@ const Markdown = (() => {
    * Renders the construct starting at `text[i]` into `parent` (after `flush`ing plain text)
    * and returns how many characters it used, or returns 0 (or a literal) if none starts there.
    */
-  function inlineAt(text, i, ch, parent, flush) {
+  function inlineAt(text, i, ch, parent, flush, closers) {
     const next = text[i + 1];
     switch (ch) {
       case '\\':
@@ -488,7 +555,7 @@ const Markdown = (() => {
         return autolink(text, i, parent, flush);
       case '*':
       case '_':
-        return emphasis(text, i, ch, parent, flush);
+        return emphasis(text, i, ch, parent, flush, closers());
       case '~':
         return strikethrough(text, i, parent, flush);
       default:
@@ -577,7 +644,7 @@ const Markdown = (() => {
     return raw.length;
   }
 
-  function emphasis(text, i, ch, parent, flush) {
+  function emphasis(text, i, ch, parent, flush, bounds) {
     let run = 0;
     while (text[i + run] === ch) run++;
     const after = text[i + run];
@@ -586,10 +653,14 @@ const Markdown = (() => {
       parent.appendChild(document.createTextNode(ch.repeat(run)));
       return run;
     }
-    // Try the strongest emphasis first: *** is strong emphasis, ** strong, * emphasis.
-    for (let count = Math.min(run, 3); count >= 1; count--) {
-      const start = i + run;
-      const close = closingDelimiter(text, start, ch, count);
+    // The strongest emphasis first (*** strong emphasis, ** strong, * emphasis), closed by a
+    // run of the same length, else by the end of a longer one.
+    const start = i + run;
+    const tries = [];
+    for (let count = Math.min(run, 3); count >= 1; count--) tries.push([count, true]);
+    for (let count = Math.min(run, 3); count >= 1; count--) tries.push([count, false]);
+    for (const [count, exact] of tries) {
+      const close = closingDelimiter(text, start, ch, count, exact, bounds);
       if (close < 0) continue;
       flush();
       if (run > count) parent.appendChild(document.createTextNode(ch.repeat(run - count)));
@@ -614,7 +685,8 @@ const Markdown = (() => {
 
   function strikethrough(text, i, parent, flush) {
     if (text[i + 1] !== '~' || text[i + 2] === '~' || isSpace(text[i + 2])) return 0;
-    for (let j = i + 3; j < text.length - 1; j++) {
+    const end = Math.min(text.length - 1, i + SCAN_LIMIT);
+    for (let j = i + 3; j < end; j++) {
       if (text[j] === '\\') {
         j++;
         continue;
@@ -733,7 +805,7 @@ const Markdown = (() => {
   function render(text, options) {
     const fragment = document.createDocumentFragment();
     const lines = String(text == null ? '' : text).replace(/\r\n?/g, '\n').split('\n');
-    renderBlocks(parseBlocks(lines), fragment, options || {}, false);
+    renderBlocks(parseBlocks(lines, 0), fragment, options || {}, false);
     return fragment;
   }
 

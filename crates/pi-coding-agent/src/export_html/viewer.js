@@ -174,6 +174,8 @@
   // ---------------------------------------------------------------------------------------
   // The tree in the sidebar
 
+  const MAX_INDENT = 30;
+
   /**
    * The rows of the tree of shown entries: hidden entries are skipped, their children hang
    * from the nearest shown ancestor. Each row has its guide columns and its connector.
@@ -215,8 +217,10 @@
     while (pending.length) {
       const row = pending.pop();
       rows.push(row);
-      // Children line up under this row's text: its connector becomes a guide.
-      const guides = row.connector ? row.guides.concat(row.connector === 'middle') : row.guides;
+      // Children line up under this row's text: its connector becomes a guide. Indentation
+      // stops growing at some depth, so that a deeply branched session stays readable.
+      const indent = row.connector && row.guides.length < MAX_INDENT;
+      const guides = indent ? row.guides.concat(row.connector === 'middle') : row.guides;
       push(shownChildren.get(row.id) || [], guides);
     }
     return { rows, total };

@@ -589,6 +589,21 @@ fn markdown_and_code_render_as_expected_in_chromium() {
         ));
         assert_eq!(rendered, *expected, "{source:?}");
     }
+    // Deep nesting and runs of unmatched openers render (plainly) instead of exhausting the
+    // stack or taking quadratic time.
+    let hostile = browser.eval(
+        "['- '.repeat(5000) + 'x', '> '.repeat(5000) + 'x', '['.repeat(5000) + 'a' + '](x)'.repeat(5000),
+          '**a '.repeat(5000), '*a '.repeat(5000), '[a]('.repeat(5000), '# ' + ' '.repeat(50000) + 'x']
+          .map((source) => { const box = document.createElement('div');
+            box.appendChild(Markdown.render(source, {}));
+            return box.textContent.length; })",
+    );
+    // Forty levels of lists, quotes or links are built; the rest is text (the list and quote
+    // markers of deeper levels stay, a trailing space is trimmed).
+    assert_eq!(
+        hostile,
+        serde_json::json!([9921, 9921, 24801, 19999, 14999, 20000, 1])
+    );
     for (language, code, expected) in HIGHLIGHT_CASES {
         let rendered = browser.eval(&format!(
             "(() => {{ const box = document.createElement('div');
