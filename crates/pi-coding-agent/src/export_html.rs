@@ -83,8 +83,10 @@ pub struct PageExtras<'a> {
 /// directory.
 pub fn export_from_file(input: &Path, output: Option<&Path>) -> Result<PathBuf, ExportError> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let home = std::env::home_dir();
-    let input = crate::config::resolve_path(&input.to_string_lossy(), &cwd, home.as_deref());
+    let input = match input.to_str() {
+        Some(text) => crate::config::resolve_path(text, &cwd, std::env::home_dir().as_deref()),
+        None => cwd.join(input),
+    };
     if !input.exists() {
         return Err(ExportError::NotFound(input));
     }
@@ -122,10 +124,11 @@ pub fn export_session_file(
 /// Where a page goes: `output` as given (with `~` expanded, as pi does), or
 /// `pi-session-<session file name without .jsonl>.html`, relative to the current directory.
 pub fn output_path(session_file: &Path, output: Option<&Path>) -> PathBuf {
-    match output {
-        Some(output) => {
-            crate::config::expand_tilde(&output.to_string_lossy(), std::env::home_dir().as_deref())
+    match output.map(|path| (path, path.to_str())) {
+        Some((_, Some(text))) if text == "~" || text.starts_with("~/") => {
+            crate::config::expand_tilde(text, std::env::home_dir().as_deref())
         }
+        Some((path, _)) => path.to_path_buf(),
         None => default_output_path(session_file),
     }
 }

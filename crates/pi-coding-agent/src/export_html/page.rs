@@ -11,6 +11,7 @@ const TEMPLATE: &str = include_str!("template.html");
 const STYLE: &str = include_str!("viewer.css");
 /// The viewer: the Markdown renderer, the highlighter, the entry views, then the page itself.
 const SCRIPT: &str = concat!(
+    include_str!("markdown_inline.js"),
     include_str!("markdown.js"),
     include_str!("highlight.js"),
     include_str!("render.js"),

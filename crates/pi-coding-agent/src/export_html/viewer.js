@@ -361,6 +361,9 @@
       meta.appendChild(copyLinkButton(entry.id));
       view = el('article', 'entry entry-' + String(entry.type), meta, body);
       view.id = 'entry-' + entry.id;
+      if (toolOutputShown) {
+        for (const box of view.querySelectorAll('.collapsible')) Render.setExpanded(box, true);
+      }
     }
     entryViews.set(entry.id, view);
     return view;
