@@ -8,6 +8,7 @@
 
 mod compaction;
 mod events;
+mod export;
 mod hooks;
 mod retry;
 

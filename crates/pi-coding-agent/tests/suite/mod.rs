@@ -1,6 +1,7 @@
 mod binary;
 mod binary_compaction;
 mod binary_support;
+mod browser_support;
 mod compaction_auto;
 mod compaction_manual;
 mod compaction_prepare;
@@ -8,6 +9,7 @@ mod compaction_reference;
 mod compaction_support;
 mod compaction_tree;
 mod config_agent_dir;
+mod export_html;
 mod session_context;
 mod session_crash;
 mod session_files;
