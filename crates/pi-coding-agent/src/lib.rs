@@ -9,6 +9,7 @@ pub mod agent_session;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod interactive;
 pub mod messages;
 pub mod modes;
 pub mod resources;
