@@ -5,4 +5,5 @@
 //! Each is plain data and pure functions over it, so the chat screen composes them and the
 //! tests check them against the reference's output without a terminal.
 
+pub mod keybindings;
 pub mod theme;
