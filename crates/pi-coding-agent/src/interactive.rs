@@ -5,5 +5,6 @@
 //! Each is plain data and pure functions over it, so the chat screen composes them and the
 //! tests check them against the reference's output without a terminal.
 
+pub mod footer;
 pub mod keybindings;
 pub mod theme;

@@ -1,6 +1,7 @@
 mod binary;
 mod binary_support;
 mod config_agent_dir;
+mod interactive_footer;
 mod interactive_keybindings;
 mod interactive_theme;
 mod session_context;
