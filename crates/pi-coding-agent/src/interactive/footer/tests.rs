@@ -190,3 +190,38 @@ fn reftable_stacks_are_read_newest_first() {
     std::fs::write(git.join("reftable/c.ref"), b"garbage").unwrap();
     assert_eq!(paths.branch().as_deref(), Some("detached"));
 }
+
+proptest::proptest! {
+    /// Whatever the names and figures, no footer line is wider than the terminal.
+    #[test]
+    fn no_line_exceeds_the_width(
+        cwd in "/[a-zé日本/ ]{0,60}",
+        branch in proptest::option::of("[a-z/\\-界]{0,30}"),
+        name in proptest::option::of("[ -~日本語]{0,40}"),
+        model_id in "[a-z0-9\\-.]{0,40}",
+        input in 0u64..20_000_000_000,
+        cost in 0.0f64..10_000.0,
+        percent in proptest::option::of(0.0f64..150.0),
+        status in "[ -~\\t\\n界]{0,50}",
+        width in 0usize..160,
+    ) {
+        let statuses = [("s".to_owned(), status)];
+        let mut usage = UsageSummary::default();
+        usage.totals.input = input;
+        usage.totals.cost = cost;
+        let data = FooterData {
+            git_branch: branch.as_deref(),
+            session_name: name.as_deref(),
+            usage,
+            context: Some(ContextUsage { context_window: 200_000, percent }),
+            model: Some(FooterModel { id: &model_id, provider: "p", reasoning: true, context_window: 1 }),
+            available_provider_count: 2,
+            extension_statuses: &statuses,
+            experimental: true,
+            ..FooterData::new(Path::new(&cwd), Some(Path::new("/home")))
+        };
+        for line in render_footer(&data, &Theme::dark(ColorMode::TrueColor), width) {
+            proptest::prop_assert!(pi_tui::visible_width(&line) <= width, "{:?}", line);
+        }
+    }
+}

@@ -25,6 +25,17 @@ impl ColorMode {
             ColorMode::Ansi256
         }
     }
+
+    /// The mode pi picks: detected from the environment (`env` reads a variable; see
+    /// [`TerminalCapabilities::detect`]) unless the `terminal.trueColor` setting forces it.
+    pub fn detect(env: impl Fn(&str) -> Option<String>, setting: Option<bool>) -> Self {
+        let detected = TerminalCapabilities::detect(env).true_color;
+        if setting.unwrap_or(detected) {
+            ColorMode::TrueColor
+        } else {
+            ColorMode::Ansi256
+        }
+    }
 }
 
 /// A colour once theme variables are resolved.
@@ -288,5 +299,26 @@ mod tests {
         assert_eq!(js_parse_int("", 10), None);
         assert_eq!(js_parse_int("0x", 16), None);
         assert_eq!(js_parse_int("fz", 16), Some(15));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_fails_cleanly(text in "\\PC{0,10}") {
+            let _ = Color::from_hex(&text);
+            let _ = js_parse_int(&text, 10);
+        }
+
+        #[test]
+        fn every_colour_maps_into_the_palette(r: u8, g: u8, b: u8) {
+            let index = rgb_to_ansi256(r, g, b);
+            prop_assert!(index >= 16);
+        }
     }
 }
