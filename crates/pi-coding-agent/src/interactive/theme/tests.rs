@@ -149,6 +149,20 @@ fn the_colour_mode_follows_the_terminal() {
         detect(&[("TERM_PROGRAM", "iTerm.app")]),
         ColorMode::TrueColor
     );
+    // The `terminal.trueColor` setting wins over the environment, PI_TRUE_COLOR included.
+    let forced = |vars, setting| ColorMode::detect(env(vars), setting);
+    assert_eq!(
+        forced(&[("PI_TRUE_COLOR", "1")], Some(false)),
+        ColorMode::Ansi256
+    );
+    assert_eq!(
+        forced(&[("TERM", "xterm")], Some(true)),
+        ColorMode::TrueColor
+    );
+    assert_eq!(
+        forced(&[("COLORTERM", "24bit")], None),
+        ColorMode::TrueColor
+    );
 }
 
 #[test]
