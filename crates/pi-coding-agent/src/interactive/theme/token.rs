@@ -429,6 +429,13 @@ mod tests {
             .filter(|t| t.is_required())
             .count();
         assert_eq!(required, 51);
+        // Themes index their sequences by discriminant, in `ALL` order.
+        for (index, color) in ThemeColor::ALL.iter().enumerate() {
+            assert_eq!(*color as usize, index);
+        }
+        for (index, bg) in ThemeBg::ALL.iter().enumerate() {
+            assert_eq!(*bg as usize, index);
+        }
         for color in ThemeColor::ALL {
             assert_eq!(color.name().parse::<ThemeColor>().unwrap(), color);
             assert!(Token::SCHEMA_ORDER.contains(&Token::Fg(color)));
