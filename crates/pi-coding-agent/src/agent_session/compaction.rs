@@ -139,7 +139,7 @@ impl PreviewPart {
 pub(super) struct CompactionState {
     /// `compaction` and `branchSummary` settings.
     settings: Arc<Settings>,
-    /// `set_auto_compaction_enabled`, over `compaction.enabled`.
+    /// `set_auto_compaction`, over `compaction.enabled`.
     auto_enabled: Option<bool>,
     /// Overflow recovery was tried since the last user message.
     overflow_recovery_attempted: bool,
@@ -263,7 +263,7 @@ impl AgentSession {
 
     /// Turns automatic compaction on or off for this session (the caller persists the
     /// setting, as `compaction.enabled`, if it wants to).
-    pub fn set_auto_compaction_enabled(&self, enabled: bool) {
+    pub fn set_auto_compaction(&self, enabled: bool) {
         lock(&self.shared.compaction).auto_enabled = Some(enabled);
     }
 
