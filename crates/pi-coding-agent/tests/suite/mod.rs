@@ -10,6 +10,7 @@ mod compaction_support;
 mod compaction_tree;
 mod config_agent_dir;
 mod export_html;
+mod interactive_chat;
 mod interactive_footer;
 mod interactive_keybindings;
 mod interactive_theme;

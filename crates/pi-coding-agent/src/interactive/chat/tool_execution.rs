@@ -254,6 +254,56 @@ impl ToolExecution {
     }
 }
 
+impl ToolExecution {
+    /// The edit call draws the diff in its own box under the call line, on a background
+    /// of its own; a failure follows below it.
+    fn edit_body(&self, width: usize) -> Vec<String> {
+        let style = &self.style;
+        let call = tool_render::call(style, "edit", &self.args, self.expanded);
+        let diff = self
+            .result
+            .as_ref()
+            .filter(|r| !r.is_error)
+            .and_then(|r| r.details.as_ref())
+            .and_then(|d| d.get("diff"))
+            .and_then(Value::as_str);
+        let settled_error = self.result.as_ref().is_some_and(|r| r.is_error);
+        let header_bg = if diff.is_some() {
+            ThemeBg::ToolSuccessBg
+        } else if settled_error {
+            ThemeBg::ToolErrorBg
+        } else {
+            ThemeBg::ToolPendingBg
+        };
+        let mut header = Text::new(call).render(width.saturating_sub(2).max(1));
+        if let Some(diff) = diff {
+            header.push(String::new());
+            header.extend(Text::new(super::diff::render_diff(style, diff)).render(width.saturating_sub(2).max(1)));
+        }
+        let mut children: Vec<std::boxed::Box<dyn Component>> =
+            vec![std::boxed::Box::new(Rendered(header))];
+        let mut lines = in_box(&mut children, 1, 1, &style.theme.bg_style(header_bg), width);
+        if let Some(result) = self.result.as_ref().filter(|r| r.is_error) {
+            let output = result
+                .content
+                .iter()
+                .filter_map(|c| match c {
+                    InputContent::Text(t) => Some(t.text.as_str()),
+                    InputContent::Image(_) => None,
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            if !output.is_empty() {
+                lines.push(String::new());
+                lines.extend(
+                    Text::with_padding(style.fg(ThemeColor::Error, &output), 1, 0).render(width),
+                );
+            }
+        }
+        lines
+    }
+}
+
 /// Lines already rendered, as a component for [`in_box`].
 struct Rendered(Vec<String>);
 
@@ -280,7 +330,9 @@ impl Component for ToolExecution {
                 self.expanded,
             ))
             .render(inner);
-            if let Some(result) = &self.result {
+            if self.tool_name == "edit" {
+                body = self.edit_body(inner);
+            } else if let Some(result) = &self.result {
                 if self.tool_name == "bash" {
                     body.extend(self.bash_result(result, inner));
                 } else {
@@ -290,7 +342,7 @@ impl Component for ToolExecution {
                         is_error: result.is_error,
                         expanded: self.expanded,
                     };
-                    let text = tool_render::result(&style, &self.tool_name, &self.args, &view);
+                    let text = tool_render::result(&style, &self.tool_name, &view);
                     body.extend(Text::new(text).render(inner));
                 }
             }

@@ -325,12 +325,10 @@ fn write_call(style: &ChatStyle, args: &Map<String, Value>, expanded: bool) -> S
 pub(super) fn result(
     style: &ChatStyle,
     tool: &str,
-    args: &Map<String, Value>,
     view: &ResultView<'_>,
 ) -> String {
     match tool {
         "read" => read_result(style, view),
-        "edit" => edit_result(style, args, view),
         "write" => {
             if !view.is_error {
                 return String::new();
@@ -441,23 +439,4 @@ fn search_result(style: &ChatStyle, tool: &str, view: &ResultView<'_>) -> String
         ));
     }
     text
-}
-
-fn edit_result(style: &ChatStyle, _args: &Map<String, Value>, view: &ResultView<'_>) -> String {
-    if view.is_error {
-        let output = text_output(view.content);
-        return if output.is_empty() {
-            String::new()
-        } else {
-            format!("\n{}", style.fg(ThemeColor::Error, &output))
-        };
-    }
-    match view
-        .details
-        .and_then(|d| d.get("diff"))
-        .and_then(Value::as_str)
-    {
-        Some(diff) if !diff.is_empty() => format!("\n{}", super::diff::render_diff(style, diff)),
-        _ => String::new(),
-    }
 }
