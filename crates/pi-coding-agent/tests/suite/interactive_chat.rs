@@ -40,7 +40,10 @@ fn component(case: &Value, style: &Rc<ChatStyle>) -> Box<dyn Component> {
     let data = &case["data"];
     let expanded = data["expanded"].as_bool().unwrap_or(false);
     match case["kind"].as_str().unwrap() {
-        "user" => Box::new(UserMessage::new(data["text"].as_str().unwrap(), style.clone())),
+        "user" => Box::new(UserMessage::new(
+            data["text"].as_str().unwrap(),
+            style.clone(),
+        )),
         "assistant" => Box::new(AssistantMessage::new(
             Some(serde_json::from_value(data["message"].clone()).unwrap()),
             data["hideThinking"].as_bool().unwrap(),
@@ -67,7 +70,12 @@ fn component(case: &Value, style: &Rc<ChatStyle>) -> Box<dyn Component> {
         }
         "tool" => {
             let args = data["args"].as_object().unwrap().clone();
-            let mut c = ToolExecution::new(data["tool"].as_str().unwrap(), "call_1", args, style.clone());
+            let mut c = ToolExecution::new(
+                data["tool"].as_str().unwrap(),
+                "call_1",
+                args,
+                style.clone(),
+            );
             c.set_expanded(expanded);
             if let Some(result) = data["result"].as_object() {
                 let outcome = ToolOutcome {
@@ -106,7 +114,11 @@ fn chat_components_match_the_reference_line_for_line() {
     assert!(cases.len() > 90);
     let mut failures = Vec::new();
     for case in &cases {
-        let name = format!("{} {}", case["kind"].as_str().unwrap(), case["name"].as_str().unwrap());
+        let name = format!(
+            "{} {}",
+            case["kind"].as_str().unwrap(),
+            case["name"].as_str().unwrap()
+        );
         let width = usize::try_from(case["width"].as_u64().unwrap()).unwrap();
         let expected: Vec<String> = serde_json::from_value(case["lines"].clone()).unwrap();
         let ours = component(case, &style).render(width);
@@ -114,5 +126,11 @@ fn chat_components_match_the_reference_line_for_line() {
             failures.push(format!("{name}\n  ours: {ours:?}\n  pi:   {expected:?}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

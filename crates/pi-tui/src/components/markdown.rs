@@ -200,8 +200,10 @@ impl Markdown {
     fn inline_styled(&self, inlines: &[Inline], text_style: Option<&TextStyle>) -> String {
         let t = &self.theme;
         let mut out = String::new();
-        let reopen = text_style.map_or("", |s| s.prefix.as_str());
-        for node in inlines {
+        let prefix = text_style.map_or("", |s| s.prefix.as_str());
+        for (i, node) in inlines.iter().enumerate() {
+            // The plain-text style is re-opened after a span only when text follows it.
+            let reopen = if i + 1 < inlines.len() { prefix } else { "" };
             match node {
                 Inline::Text(s) | Inline::Html(s) => match text_style {
                     Some(style) => {

@@ -163,7 +163,11 @@ impl Component for BashExecution {
 
         let border = style.fg(color, &"─".repeat(width.max(1)));
         let mut lines = vec![String::new(), border.clone()];
-        let header = style.fg(color, &style.theme.bold(&format!("$ {}", self.command)));
+        // The command is in the bash-mode colour even when the rules are dim.
+        let header = style.fg(
+            ThemeColor::BashMode,
+            &style.theme.bold(&format!("$ {}", self.command)),
+        );
         lines.extend(Text::with_padding(header, 1, 0).render(width));
         if !available.is_empty() {
             let shown = if self.expanded {

@@ -278,7 +278,10 @@ impl ToolExecution {
         let mut header = Text::new(call).render(width.saturating_sub(2).max(1));
         if let Some(diff) = diff {
             header.push(String::new());
-            header.extend(Text::new(super::diff::render_diff(style, diff)).render(width.saturating_sub(2).max(1)));
+            header.extend(
+                Text::new(super::diff::render_diff(style, diff))
+                    .render(width.saturating_sub(2).max(1)),
+            );
         }
         let mut children: Vec<std::boxed::Box<dyn Component>> =
             vec![std::boxed::Box::new(Rendered(header))];

@@ -322,11 +322,7 @@ fn write_call(style: &ChatStyle, args: &Map<String, Value>, expanded: bool) -> S
 }
 
 /// The result text of a built-in tool (empty: nothing shown).
-pub(super) fn result(
-    style: &ChatStyle,
-    tool: &str,
-    view: &ResultView<'_>,
-) -> String {
+pub(super) fn result(style: &ChatStyle, tool: &str, view: &ResultView<'_>) -> String {
     match tool {
         "read" => read_result(style, view),
         "write" => {
