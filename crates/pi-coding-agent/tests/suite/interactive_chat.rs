@@ -134,3 +134,85 @@ fn chat_components_match_the_reference_line_for_line() {
         failures.join("\n")
     );
 }
+
+/// The text of the rows a terminal shows for these lines.
+fn on_screen(lines: &[String], width: u16) -> String {
+    let rows = u16::try_from(lines.len().max(1)).unwrap();
+    let mut terminal = pi_tui::VirtualTerminal::new(width, rows);
+    terminal.feed(&lines.join("\r\n"));
+    terminal
+        .screen_rows()
+        .iter()
+        .take(lines.len())
+        .map(|row| format!("|{row}|\n"))
+        .collect()
+}
+
+#[test]
+fn a_conversation_on_a_terminal() {
+    let style = style();
+    let assistant: pi_ai::AssistantMessage = serde_json::from_value(serde_json::json!({
+        "role": "assistant",
+        "content": [
+            {"type": "thinking", "thinking": "The test fails on **empty** input."},
+            {"type": "text", "text": "I'll run the tests:\n\n- `cargo test`\n- then fix it"},
+            {"type": "toolCall", "id": "c1", "name": "bash", "arguments": {"command": "cargo test"}}
+        ],
+        "api": "anthropic-messages", "provider": "anthropic", "model": "m",
+        "usage": {"input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0, "totalTokens": 0,
+                  "cost": {"input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0, "total": 0}},
+        "stopReason": "toolUse", "timestamp": 0
+    }))
+    .unwrap();
+    let mut args = serde_json::Map::new();
+    args.insert("command".into(), "cargo test".into());
+    let mut tool = ToolExecution::new("bash", "c1", args, style.clone());
+    let started = Instant::now();
+    tool.mark_execution_started(started);
+    let output: String = (1..=8).map(|i| format!("test case_{i} ... ok\n")).collect();
+    tool.update_result(
+        ToolOutcome {
+            content: vec![pi_ai::InputContent::Text(pi_ai::TextContent::new(output))],
+            details: None,
+            is_error: false,
+        },
+        false,
+        started + std::time::Duration::from_millis(2340),
+    );
+    let mut components: Vec<Box<dyn Component>> = vec![
+        Box::new(UserMessage::new("Why does `parse` fail?", style.clone())),
+        Box::new(AssistantMessage::new(
+            Some(assistant.clone()),
+            false,
+            style.clone(),
+        )),
+        Box::new(tool),
+        Box::new(AssistantMessage::new(Some(assistant), true, style.clone())),
+    ];
+    let mut shown = String::new();
+    for width in [60u16, 32] {
+        let lines: Vec<String> = components
+            .iter_mut()
+            .flat_map(|c| c.render(usize::from(width)))
+            .collect();
+        shown.push_str(&format!("width {width}\n{}", on_screen(&lines, width)));
+    }
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn renders_come_from_the_cache_until_something_changes() {
+    let style = style();
+    let mut bash = BashExecution::new("seq 3", false, style);
+    bash.append_output("1\n2\n");
+    let first = bash.render(50);
+    assert_eq!(bash.render(50), first);
+    bash.append_output("3");
+    bash.set_complete(Some(2), false, false, None);
+    let done = bash.render(50);
+    assert_ne!(done, first);
+    assert!(
+        done.iter()
+            .any(|l| pi_tui::strip_ansi(l).contains("(exit 2)"))
+    );
+}

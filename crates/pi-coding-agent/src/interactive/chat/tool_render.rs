@@ -153,7 +153,7 @@ fn listing(style: &ChatStyle, output: &str, max: usize, expanded: bool) -> Strin
     text
 }
 
-fn truncation<'a>(details: Option<&'a Value>) -> Option<&'a Value> {
+fn truncation(details: Option<&Value>) -> Option<&Value> {
     details
         .and_then(|d| d.get("truncation"))
         .filter(|t| t.get("truncated").and_then(Value::as_bool) == Some(true))

@@ -76,7 +76,7 @@ impl Component for UserMessage {
     }
 
     fn invalidate(&mut self) {
-        self.markdown = Self::markdown(&self.markdown.text().to_owned(), &self.style);
+        self.markdown.invalidate();
         self.cache.clear();
     }
 }
