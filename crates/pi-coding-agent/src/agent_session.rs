@@ -9,6 +9,7 @@
 mod commands;
 mod compaction;
 mod events;
+mod export;
 mod hooks;
 mod retry;
 mod runtime;

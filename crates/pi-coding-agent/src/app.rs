@@ -9,6 +9,7 @@ mod startup;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::{self, Args, Mode};
@@ -44,9 +45,8 @@ fn run(argv: Vec<OsString>) -> i32 {
     if args.help {
         return print_stdout(cli::HELP);
     }
-    if args.export.is_some() {
-        eprintln_plain("Error: --export is not supported yet");
-        return 1;
+    if let Some(input) = &args.export {
+        return export(input, args.messages.first());
     }
     let mode = app_mode(
         &args,
@@ -76,6 +76,18 @@ fn run(argv: Vec<OsString>) -> i32 {
                 1
             }
         },
+    }
+}
+
+/// `pi --export <session.jsonl> [output.html]`: writes the page and says where.
+fn export(input: &str, output: Option<&String>) -> i32 {
+    let output = output.map(Path::new);
+    match crate::export_html::export_from_file(Path::new(input), output) {
+        Ok(path) => print_stdout(&format!("Exported to: {}\n", path.display())),
+        Err(err) => {
+            eprintln_plain(&format!("Error: {err}"));
+            1
+        }
     }
 }
 

@@ -102,6 +102,31 @@ impl CompactionReason {
     }
 }
 
+/// The arguments of `/compact [--dry-run] [instructions]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CompactArgs {
+    /// Only show what would be summarized and kept ([`crate::agent_session::AgentSession::compaction_preview`]).
+    pub dry_run: bool,
+    /// What the summary should focus on.
+    pub custom_instructions: Option<String>,
+}
+
+impl CompactArgs {
+    /// Reads the text after `/compact`: a leading `--dry-run`, then the instructions.
+    pub fn parse(arguments: &str) -> Self {
+        let arguments = arguments.trim();
+        let (dry_run, rest) = match arguments.strip_prefix("--dry-run") {
+            Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => (true, rest),
+            _ => (false, arguments),
+        };
+        let rest = rest.trim();
+        CompactArgs {
+            dry_run,
+            custom_instructions: (!rest.is_empty()).then(|| rest.to_string()),
+        }
+    }
+}
+
 /// Length of `text` in UTF-16 code units, as JavaScript counts it (pi's estimates and
 /// truncation limits are in these units).
 pub(crate) fn js_len(text: &str) -> u64 {
@@ -109,4 +134,37 @@ pub(crate) fn js_len(text: &str) -> u64 {
         return text.len() as u64;
     }
     text.chars().map(|c| c.len_utf16() as u64).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_arguments_take_a_dry_run_flag_then_instructions() {
+        assert_eq!(CompactArgs::parse(""), CompactArgs::default());
+        assert_eq!(
+            CompactArgs::parse("  focus on the parser "),
+            CompactArgs {
+                dry_run: false,
+                custom_instructions: Some("focus on the parser".into()),
+            }
+        );
+        assert_eq!(
+            CompactArgs::parse("--dry-run"),
+            CompactArgs {
+                dry_run: true,
+                custom_instructions: None,
+            }
+        );
+        assert_eq!(
+            CompactArgs::parse("--dry-run keep tests"),
+            CompactArgs {
+                dry_run: true,
+                custom_instructions: Some("keep tests".into()),
+            }
+        );
+        // Only the flag itself counts.
+        assert!(!CompactArgs::parse("--dry-running tips").dry_run);
+    }
 }

@@ -10,6 +10,8 @@ pub mod app;
 pub mod cli;
 pub mod compaction;
 pub mod config;
+pub mod export_html;
+pub mod interactive;
 pub mod messages;
 pub mod modes;
 pub mod resources;

@@ -1,6 +1,6 @@
 //! pi's resources for one working directory: context files (`AGENTS.md`), the system
 //! prompt built from them, skills and prompt templates, and the expansion of `/skill:name`
-//! and `/template` prompts.
+//! and `/template` prompts; also which theme files to load ([`theme_files`]).
 //!
 //! Everything configurable comes in as plain values ([`ResourceInputs`]: paths, the
 //! project trust decision, the settings' arrays, the command line's flags), so this module
@@ -39,6 +39,7 @@ mod prompt_templates;
 mod skills;
 mod sources;
 mod system_prompt;
+mod themes;
 
 use std::path::{Path, PathBuf};
 
@@ -57,6 +58,7 @@ pub use system_prompt::{
     ExtraSection, InvalidSectionName, PromptTool, SystemPromptInputs, build_sections,
     diff_sections, render_sections, system_message, system_prompt_update,
 };
+pub use themes::{ThemeEntry, ThemeSources, theme_files};
 
 /// The `skills` and `prompts` arrays of the user's and the project's settings (project ones
 /// are used only in a trusted project).

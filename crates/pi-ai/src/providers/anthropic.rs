@@ -2,13 +2,14 @@
 
 mod request;
 
-use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::no_api_key;
+use super::transport::{Received, RequestFailure, next_event, send, start_stream};
 use crate::context::Context;
 use crate::env_keys::env_api_key;
-use crate::http::{self, HttpStatusError, RequestError};
+use crate::http::{self, HttpStatusError};
 use crate::message::{StopReason, TextContent, ThinkingContent, Usage};
 use crate::model::{LevelValue, Model};
 use crate::options::{
@@ -37,19 +38,14 @@ impl ApiProvider for AnthropicMessages {
             .clone()
             .or_else(|| env_api_key(&model.provider, options));
         if api_key.is_none() && !has_auth_header(options) {
-            return AssistantStream::failed(
-                model,
-                format!("No API key for provider: {}", model.provider),
-            );
+            return AssistantStream::failed(model, no_api_key(model));
         }
         let prepared = match prepare(model, context, options, api_key.as_deref()) {
             Ok(prepared) => prepared,
             Err(error) => return AssistantStream::failed(model, error),
         };
-        let model_for_run = model.clone();
-        let options = options.clone();
-        AssistantStream::new(model, move |writer| {
-            run(writer, model_for_run, prepared, options)
+        start_stream(model, options, move |writer, model, options| {
+            run(writer, model, prepared, options)
         })
     }
 
@@ -65,9 +61,7 @@ impl ApiProvider for AnthropicMessages {
             .clone()
             .or_else(|| env_api_key(&model.provider, &options.base));
         if api_key.is_none() && !has_auth_header(&options.base) {
-            return Err(StartError::NoApiKey {
-                provider: model.provider.clone(),
-            });
+            return Err(no_api_key(model));
         }
         let transcript = crate::context::Transcript::new(context);
         let mut base = base_options(model, &transcript.messages, options, api_key);
@@ -121,12 +115,7 @@ fn adaptive_effort(model: &Model, level: crate::ThinkingLevel) -> String {
     .to_string()
 }
 
-async fn run(
-    mut writer: AssistantWriter,
-    model: Model,
-    prepared: Prepared,
-    options: StreamOptions,
-) {
+async fn run(writer: AssistantWriter, model: Model, prepared: Prepared, options: StreamOptions) {
     let Prepared {
         mut body,
         headers,
@@ -140,31 +129,11 @@ async fn run(
         }
     }
     let url = http::join_url(&model.base_url, "/v1/messages?beta=true");
-    let bytes = match serde_json::to_vec(&body) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            return writer.fail(
-                StopReason::Error,
-                format!("Could not encode the request: {err}"),
-            );
-        }
-    };
-    let response = match http::post_json(&url, &headers, bytes, &options, error_message).await {
-        Ok(response) => response,
-        Err(RequestError::Aborted) => {
-            return writer.fail(StopReason::Aborted, "Request was aborted");
-        }
-        Err(RequestError::Status(error)) => {
-            let text = error_message(&error);
-            return super::fail_on_status(writer, StopReason::Error, &error, text);
-        }
-        Err(
-            RequestError::Network(text)
-            | RequestError::RetryDelayTooLong(text)
-            | RequestError::Invalid(text),
-        ) => {
-            return writer.fail(StopReason::Error, text);
-        }
+    let request_failure = RequestFailure::new("Request was aborted", &error_message);
+    let Some((mut writer, response)) =
+        send(writer, &url, &headers, &body, &options, &request_failure).await
+    else {
+        return;
     };
     writer.start();
     let mut state = State {
@@ -174,18 +143,15 @@ async fn run(
         blocks: Vec::new(),
         usage_model: None,
     };
-    let mut events = std::pin::pin!(sse::events(http::body_stream(response)));
+    let mut events = sse::events(http::body_stream(response));
     let mut saw_start = false;
     let mut saw_stop = false;
     loop {
-        let next = match http::cancellable(&options, events.next()).await {
-            None => return writer.fail(StopReason::Aborted, "Request was aborted"),
-            Some(next) => next,
-        };
-        let event = match next {
-            None => break,
-            Some(Ok(event)) => event,
-            Some(Err(err)) => return writer.fail(StopReason::Error, err),
+        let event = match next_event(&mut events, &options).await {
+            Received::Event(event) => event,
+            Received::End => break,
+            Received::Cancelled => return writer.fail(StopReason::Aborted, "Request was aborted"),
+            Received::Broken(text) => return writer.fail(StopReason::Error, text),
         };
         if event.event == "error" {
             return writer.fail(StopReason::Error, event.data);
@@ -699,16 +665,7 @@ fn map_stop_reason(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::StatusCode;
-    use reqwest::header::HeaderMap;
-
-    fn status(code: u16, body: &str) -> HttpStatusError {
-        HttpStatusError {
-            status: StatusCode::from_u16(code).unwrap(),
-            headers: HeaderMap::new(),
-            body: body.to_string(),
-        }
-    }
+    use crate::providers::status_error as status;
 
     #[test]
     fn errors_read_like_the_sdk() {

@@ -9,11 +9,9 @@
 
 use reqwest::Url;
 
-use super::openai_responses::{
-    Flavor, Request, ResponsesCompat, Target, build_body, simple_options, spawn,
-};
+use super::openai_responses::{Flavor, Request, ResponsesCompat, Target, build_body, spawn};
+use super::{api_key, no_api_key, stream_simple_with_key};
 use crate::context::Context;
-use crate::env_keys::env_api_key;
 use crate::http::{self, Headers};
 use crate::model::Model;
 use crate::options::{SimpleStreamOptions, StreamOptions};
@@ -62,10 +60,7 @@ impl ApiProvider for AzureOpenAiResponses {
     fn stream(&self, model: &Model, context: &Context, options: &StreamOptions) -> AssistantStream {
         let deployment = self.deployment(model, options);
         let Some(api_key) = options.api_key.clone().filter(|k| !k.is_empty()) else {
-            return AssistantStream::failed(
-                model,
-                format!("No API key for provider: {}", model.provider),
-            );
+            return AssistantStream::failed(model, no_api_key(model));
         };
         let url = match self.endpoint(model, options) {
             Ok(url) => url,
@@ -104,22 +99,8 @@ impl ApiProvider for AzureOpenAiResponses {
         context: &Context,
         options: &SimpleStreamOptions,
     ) -> Result<AssistantStream, StartError> {
-        let key = options
-            .base
-            .api_key
-            .clone()
-            .filter(|k| !k.is_empty())
-            .or_else(|| env_api_key(&model.provider, &options.base));
-        let Some(api_key) = key else {
-            return Err(StartError::NoApiKey {
-                provider: model.provider.clone(),
-            });
-        };
-        Ok(self.stream(
-            model,
-            context,
-            &simple_options(model, context, options, api_key),
-        ))
+        let api_key = api_key(model, &options.base);
+        stream_simple_with_key(self, model, context, options, api_key)
     }
 }
 

@@ -10,17 +10,17 @@ mod thinking;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::transport::{Received, RequestFailure, next_event, send, start_stream};
+use super::{api_key, no_api_key, simple_base};
 use crate::context::Context;
-use crate::env_keys::env_api_key;
-use crate::http::{self, HttpStatusError, RequestError};
+use crate::http::{self, HttpStatusError};
 use crate::js_number;
 use crate::message::{StopReason, TextContent, ThinkingContent, Usage, now_ms};
 use crate::model::Model;
-use crate::options::{SimpleStreamOptions, StreamOptions, base_options};
+use crate::options::{SimpleStreamOptions, StreamOptions};
 use crate::registry::{ApiProvider, StartError};
 use crate::sse;
 use crate::stream::{AssistantStream, AssistantWriter};
@@ -58,26 +58,15 @@ impl ApiProvider for GoogleGenerativeAi {
         context: &Context,
         options: &SimpleStreamOptions,
     ) -> Result<AssistantStream, StartError> {
-        let Some(api_key) = resolve_key(model, &options.base) else {
-            return Err(StartError::NoApiKey {
-                provider: model.provider.clone(),
-            });
+        let Some(api_key) = api_key(model, &options.base) else {
+            return Err(no_api_key(model));
         };
-        let transcript = crate::context::Transcript::new(context);
-        let base = base_options(model, &transcript.messages, options, Some(api_key));
+        let base = simple_base(model, context, options, Some(api_key));
         match thinking::for_level(model, options.level(), options.thinking_budgets.as_ref()) {
             Ok(thinking) => Ok(start(model, context, &base, &thinking)),
             Err(error) => Ok(AssistantStream::failed(model, error)),
         }
     }
-}
-
-fn resolve_key(model: &Model, options: &StreamOptions) -> Option<String> {
-    options
-        .api_key
-        .clone()
-        .filter(|key| !key.is_empty())
-        .or_else(|| env_api_key(&model.provider, options))
 }
 
 fn start(
@@ -86,11 +75,8 @@ fn start(
     options: &StreamOptions,
     thinking: &GoogleThinking,
 ) -> AssistantStream {
-    let Some(api_key) = resolve_key(model, options) else {
-        return AssistantStream::failed(
-            model,
-            format!("No API key for provider: {}", model.provider),
-        );
+    let Some(api_key) = api_key(model, options) else {
+        return AssistantStream::failed(model, no_api_key(model));
     };
     let prepared = match prepare(model, context, options, thinking, &api_key) {
         Ok(prepared) => prepared,
@@ -102,10 +88,8 @@ fn start(
             "Ephemeral tokens are only supported by the live API.",
         );
     }
-    let model_for_run = model.clone();
-    let options = options.clone();
-    AssistantStream::new(model, move |writer| {
-        run(writer, model_for_run, prepared, options)
+    start_stream(model, options, move |writer, model, options| {
+        run(writer, model, prepared, options)
     })
 }
 
@@ -126,12 +110,7 @@ fn url(model: &Model) -> Result<String, String> {
     ))
 }
 
-async fn run(
-    mut writer: AssistantWriter,
-    model: Model,
-    prepared: Prepared,
-    options: StreamOptions,
-) {
+async fn run(writer: AssistantWriter, model: Model, prepared: Prepared, options: StreamOptions) {
     let Prepared { mut body, headers } = prepared;
     if options.is_cancelled() {
         return writer.fail(StopReason::Aborted, "Request aborted");
@@ -150,47 +129,24 @@ async fn run(
         Ok(url) => url,
         Err(error) => return writer.fail(StopReason::Error, error),
     };
-    let bytes = match serde_json::to_vec(&body) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            return writer.fail(
-                StopReason::Error,
-                format!("Could not encode the request: {err}"),
-            );
-        }
-    };
-    let response = match http::post_json(&url, &headers, bytes, &options, error_message).await {
-        Ok(response) => response,
-        Err(RequestError::Aborted) => {
-            return writer.fail(StopReason::Aborted, ABORTED);
-        }
-        Err(RequestError::Status(error)) => {
-            let text = error_message(&error);
-            return super::fail_on_status(writer, StopReason::Error, &error, text);
-        }
-        Err(
-            RequestError::Network(text)
-            | RequestError::RetryDelayTooLong(text)
-            | RequestError::Invalid(text),
-        ) => {
-            return writer.fail(StopReason::Error, text);
-        }
+    let request_failure = RequestFailure::new(ABORTED, &error_message);
+    let Some((mut writer, response)) =
+        send(writer, &url, &headers, &body, &options, &request_failure).await
+    else {
+        return;
     };
     writer.start();
     let mut state = State {
         model: &model,
         current: None,
     };
-    let mut events = std::pin::pin!(sse::events(http::body_stream(response)));
+    let mut events = sse::events(http::body_stream(response));
     loop {
-        let next = match http::cancellable(&options, events.next()).await {
-            None => return writer.fail(StopReason::Aborted, ABORTED),
-            Some(next) => next,
-        };
-        let event = match next {
-            None => break,
-            Some(Ok(event)) => event,
-            Some(Err(err)) => return writer.fail(StopReason::Error, err),
+        let event = match next_event(&mut events, &options).await {
+            Received::Event(event) => event,
+            Received::End => break,
+            Received::Cancelled => return writer.fail(StopReason::Aborted, ABORTED),
+            Received::Broken(text) => return writer.fail(StopReason::Error, text),
         };
         let data = event.data.trim();
         if data.is_empty() {
@@ -512,22 +468,18 @@ fn map_stop_reason(reason: &str) -> Result<StopReason, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::StatusCode;
-    use reqwest::header::{HeaderMap, HeaderValue};
+    use crate::providers::status_error;
+    use reqwest::header::HeaderValue;
 
     fn status(code: u16, body: &str, json: bool) -> HttpStatusError {
-        let mut headers = HeaderMap::new();
+        let mut error = status_error(code, body);
         if json {
-            headers.insert(
+            error.headers.insert(
                 reqwest::header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json; charset=UTF-8"),
             );
         }
-        HttpStatusError {
-            status: StatusCode::from_u16(code).unwrap(),
-            headers,
-            body: body.into(),
-        }
+        error
     }
 
     #[test]

@@ -8,19 +8,18 @@
 mod events;
 mod request;
 
-use futures_util::StreamExt;
 use serde_json::Value;
 
+use super::transport::{Received, RequestFailure, next_event, send, start_stream};
+use super::{api_key, no_api_key, simple_base};
 use crate::context::Context;
-use crate::env_keys::env_api_key;
-use crate::http::{self, Headers, HttpStatusError, RequestError};
+use crate::http::{self, Headers, HttpStatusError};
 use crate::message::StopReason;
 use crate::model::{LevelValue, Model};
-use crate::options::{SimpleStreamOptions, StreamOptions, base_options};
+use crate::options::{SimpleStreamOptions, StreamOptions};
 use crate::registry::{ApiProvider, StartError};
 use crate::sse;
 use crate::stream::{AssistantStream, AssistantWriter};
-use crate::transform::truncate_utf16;
 
 use events::{Chunk, State};
 use request::{build_body, prompt_cache_key};
@@ -35,21 +34,16 @@ impl ApiProvider for MistralConversations {
     }
 
     fn stream(&self, model: &Model, context: &Context, options: &StreamOptions) -> AssistantStream {
-        let Some(api_key) = resolve_key(model, options) else {
-            return AssistantStream::failed(
-                model,
-                format!("No API key for provider: {}", model.provider),
-            );
+        let Some(api_key) = api_key(model, options) else {
+            return AssistantStream::failed(model, no_api_key(model));
         };
         let body = match build_body(model, context, options) {
             Ok(body) => body,
             Err(error) => return AssistantStream::failed(model, error),
         };
         let headers = headers(model, options, &api_key);
-        let model_for_run = model.clone();
-        let options = options.clone();
-        AssistantStream::new(model, move |writer| {
-            run(writer, model_for_run, body, headers, options)
+        start_stream(model, options, move |writer, model, options| {
+            run(writer, model, body, headers, options)
         })
     }
 
@@ -59,13 +53,10 @@ impl ApiProvider for MistralConversations {
         context: &Context,
         options: &SimpleStreamOptions,
     ) -> Result<AssistantStream, StartError> {
-        let Some(api_key) = resolve_key(model, &options.base) else {
-            return Err(StartError::NoApiKey {
-                provider: model.provider.clone(),
-            });
+        let Some(api_key) = api_key(model, &options.base) else {
+            return Err(no_api_key(model));
         };
-        let transcript = crate::context::Transcript::new(context);
-        let mut base = base_options(model, &transcript.messages, options, Some(api_key));
+        let mut base = simple_base(model, context, options, Some(api_key));
         let level = options
             .level()
             .map(|level| model.clamp_thinking_level(level))
@@ -96,14 +87,6 @@ fn uses_reasoning_effort(model: &Model) -> bool {
         || model.id == "zai-glm-5-2"
 }
 
-fn resolve_key(model: &Model, options: &StreamOptions) -> Option<String> {
-    options
-        .api_key
-        .clone()
-        .filter(|key| !key.is_empty())
-        .or_else(|| env_api_key(&model.provider, options))
-}
-
 fn headers(model: &Model, options: &StreamOptions, api_key: &str) -> Headers {
     let mut headers = Headers::new();
     headers.set("accept", "text/event-stream");
@@ -126,7 +109,7 @@ fn headers(model: &Model, options: &StreamOptions, api_key: &str) -> Headers {
 }
 
 async fn run(
-    mut writer: AssistantWriter,
+    writer: AssistantWriter,
     model: Model,
     mut body: Value,
     headers: Headers,
@@ -136,42 +119,21 @@ async fn run(
         hook(&mut body, &model);
     }
     let url = http::join_url(&model.base_url, "v1/chat/completions");
-    let bytes = match serde_json::to_vec(&body) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            return writer.fail(
-                StopReason::Error,
-                format!("Could not encode the request: {err}"),
-            );
-        }
-    };
-    let response = match http::post_json(&url, &headers, bytes, &options, error_message).await {
-        Ok(response) => response,
-        Err(RequestError::Aborted) => return writer.fail(StopReason::Aborted, ABORTED),
-        Err(RequestError::Status(error)) => {
-            let text = error_message(&error);
-            return super::fail_on_status(writer, StopReason::Error, &error, text);
-        }
-        Err(
-            RequestError::Network(text)
-            | RequestError::RetryDelayTooLong(text)
-            | RequestError::Invalid(text),
-        ) => {
-            return writer.fail(StopReason::Error, text);
-        }
+    let request_failure = RequestFailure::new(ABORTED, &error_message);
+    let Some((mut writer, response)) =
+        send(writer, &url, &headers, &body, &options, &request_failure).await
+    else {
+        return;
     };
     writer.start();
     let mut state = State::new(&model);
-    let mut events = std::pin::pin!(sse::events(http::body_stream(response)));
+    let mut events = sse::events(http::body_stream(response));
     loop {
-        let next = match http::cancellable(&options, events.next()).await {
-            None => return writer.fail(StopReason::Aborted, ABORTED),
-            Some(next) => next,
-        };
-        let event = match next {
-            None => break,
-            Some(Ok(event)) => event,
-            Some(Err(err)) => return writer.fail(StopReason::Error, err),
+        let event = match next_event(&mut events, &options).await {
+            Received::Event(event) => event,
+            Received::End => break,
+            Received::Cancelled => return writer.fail(StopReason::Aborted, ABORTED),
+            Received::Broken(text) => return writer.fail(StopReason::Error, text),
         };
         let data = event.data.trim();
         if data.is_empty() {
@@ -220,8 +182,6 @@ fn parse_error(data: &str, err: &serde_json::Error) -> String {
     }
 }
 
-const MAX_ERROR_BODY_CHARS: usize = 4000;
-
 /// An HTTP error as pi words it for Mistral: the status and the body (or status text).
 fn error_message(error: &HttpStatusError) -> String {
     let status = error.status.as_u16();
@@ -233,14 +193,9 @@ fn error_message(error: &HttpStatusError) -> String {
         };
         return format!("Mistral API error ({status}): {text}");
     }
-    let total = body.encode_utf16().count();
-    if total <= MAX_ERROR_BODY_CHARS {
-        return format!("Mistral API error ({status}): {body}");
-    }
-    let kept = truncate_utf16(body, MAX_ERROR_BODY_CHARS);
     format!(
-        "Mistral API error ({status}): {kept}... [truncated {} chars]",
-        total - MAX_ERROR_BODY_CHARS
+        "Mistral API error ({status}): {}",
+        super::truncate_error_body(body)
     )
 }
 
@@ -248,16 +203,7 @@ fn error_message(error: &HttpStatusError) -> String {
 mod tests {
     use super::events::map_stop_reason;
     use super::*;
-    use reqwest::StatusCode;
-    use reqwest::header::HeaderMap;
-
-    fn status(code: u16, body: &str) -> HttpStatusError {
-        HttpStatusError {
-            status: StatusCode::from_u16(code).unwrap(),
-            headers: HeaderMap::new(),
-            body: body.into(),
-        }
-    }
+    use crate::providers::status_error as status;
 
     #[test]
     fn errors_read_like_the_reference() {

@@ -6,15 +6,18 @@ mod events;
 mod request;
 mod thinking;
 
-use futures_util::StreamExt;
 use serde_json::Value;
 
+use super::transport::{Received, RequestFailure, next_event, send, start_stream};
+use super::{
+    SessionHeaders, api_key_or_header_auth, no_api_key, openai_headers, stream_simple_with_key,
+    truncate_error_body,
+};
 use crate::context::Context;
-use crate::env_keys::env_api_key;
-use crate::http::{self, Headers, HttpStatusError, RequestError};
+use crate::http::{self, Headers, HttpStatusError};
 use crate::message::StopReason;
 use crate::model::Model;
-use crate::options::{SimpleStreamOptions, StreamOptions, base_options};
+use crate::options::{SimpleStreamOptions, StreamOptions};
 use crate::registry::{ApiProvider, StartError};
 use crate::sse;
 use crate::stream::{AssistantStream, AssistantWriter};
@@ -34,29 +37,29 @@ impl ApiProvider for OpenAiCompletions {
     }
 
     fn stream(&self, model: &Model, context: &Context, options: &StreamOptions) -> AssistantStream {
-        let Some(api_key) = resolve_key(model, options) else {
-            return AssistantStream::failed(
-                model,
-                format!("No API key for provider: {}", model.provider),
-            );
+        let Some(api_key) = api_key_or_header_auth(model, options) else {
+            return AssistantStream::failed(model, no_api_key(model));
         };
         let compat = CompletionsCompat::of(model);
         let (body, grammar_inputs) = match build_body(model, context, options, &compat) {
             Ok(built) => built,
             Err(error) => return AssistantStream::failed(model, error),
         };
-        let headers = headers(model, context, options, &api_key, &compat);
-        let model_for_run = model.clone();
-        let options = options.clone();
-        AssistantStream::new(model, move |writer| {
-            let request = Request {
-                model: model_for_run,
-                body,
-                headers,
-                grammar_inputs,
-                compat,
-            };
-            run(writer, request, options)
+        let session_headers = compat
+            .send_session_affinity_headers
+            .then_some(SessionHeaders {
+                format: compat.session_affinity_format,
+                affinity: true,
+            });
+        let headers = openai_headers(model, context, options, &api_key, session_headers);
+        let request = Request {
+            body,
+            headers,
+            grammar_inputs,
+            compat,
+        };
+        start_stream(model, options, move |writer, model, options| {
+            run(writer, model, request, options)
         })
     }
 
@@ -66,91 +69,20 @@ impl ApiProvider for OpenAiCompletions {
         context: &Context,
         options: &SimpleStreamOptions,
     ) -> Result<AssistantStream, StartError> {
-        let Some(api_key) = resolve_key(model, &options.base) else {
-            return Err(StartError::NoApiKey {
-                provider: model.provider.clone(),
-            });
-        };
-        let transcript = crate::context::Transcript::new(context);
-        let mut base = base_options(model, &transcript.messages, options, Some(api_key));
-        base.thinking.level = options
-            .level()
-            .map(|level| model.clamp_thinking_level(level));
-        Ok(self.stream(model, context, &base))
+        let api_key = api_key_or_header_auth(model, &options.base);
+        stream_simple_with_key(self, model, context, options, api_key)
     }
-}
-
-/// The key, or `"unused"` when the caller authenticates with a header.
-fn resolve_key(model: &Model, options: &StreamOptions) -> Option<String> {
-    if let Some(key) = options.api_key.clone().filter(|k| !k.is_empty()) {
-        return Some(key);
-    }
-    if let Some(key) = env_api_key(&model.provider, options) {
-        return Some(key);
-    }
-    let header_auth = options.headers.iter().any(|(name, value)| {
-        (name.eq_ignore_ascii_case("authorization")
-            || name.eq_ignore_ascii_case("cf-aig-authorization"))
-            && value.as_deref().is_some_and(|v| !v.trim().is_empty())
-    });
-    header_auth.then(|| "unused".to_string())
-}
-
-fn headers(
-    model: &Model,
-    context: &Context,
-    options: &StreamOptions,
-    api_key: &str,
-    compat: &CompletionsCompat,
-) -> Headers {
-    let mut headers = Headers::new();
-    headers.set("Accept", "application/json");
-    headers.set("Authorization", format!("Bearer {api_key}"));
-    for (name, value) in model.headers.iter().flatten() {
-        headers.set(name, value.clone());
-    }
-    if model.provider == "github-copilot" {
-        for (name, value) in super::copilot_headers(context) {
-            headers.set(name, value);
-        }
-    }
-    let session = options
-        .session_id
-        .as_ref()
-        .filter(|_| options.resolved_cache_retention() != crate::CacheRetention::None);
-    if let (Some(session), true) = (session, compat.send_session_affinity_headers) {
-        use crate::compat::SessionAffinityFormat as Format;
-        match compat.session_affinity_format {
-            Format::Openrouter => headers.set("x-session-id", session.clone()),
-            format => {
-                if format == Format::Openai {
-                    headers.set("session_id", session.clone());
-                }
-                headers.set("x-client-request-id", session.clone());
-                headers.set("x-session-affinity", session.clone());
-            }
-        }
-    }
-    for (name, value) in &options.headers {
-        match value {
-            Some(value) => headers.set(name, value.clone()),
-            None => headers.remove(name),
-        }
-    }
-    headers
 }
 
 struct Request {
-    model: Model,
     body: Value,
     headers: Headers,
     grammar_inputs: GrammarInputs,
     compat: CompletionsCompat,
 }
 
-async fn run(mut writer: AssistantWriter, request: Request, options: StreamOptions) {
+async fn run(writer: AssistantWriter, model: Model, request: Request, options: StreamOptions) {
     let Request {
-        model,
         mut body,
         headers,
         grammar_inputs,
@@ -160,44 +92,23 @@ async fn run(mut writer: AssistantWriter, request: Request, options: StreamOptio
         hook(&mut body, &model);
     }
     let url = http::join_url(&model.base_url, "/chat/completions");
-    let bytes = match serde_json::to_vec(&body) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            return writer.fail(
-                StopReason::Error,
-                format!("Could not encode the request: {err}"),
-            );
-        }
-    };
-    let response = match http::post_json(&url, &headers, bytes, &options, error_message).await {
-        Ok(response) => response,
-        Err(RequestError::Aborted) => {
-            return writer.fail(StopReason::Aborted, "Request was aborted");
-        }
-        Err(RequestError::Status(error)) => {
-            let text = error_message(&error);
-            return super::fail_on_status(writer, StopReason::Error, &error, text);
-        }
-        Err(
-            RequestError::Network(text)
-            | RequestError::RetryDelayTooLong(text)
-            | RequestError::Invalid(text),
-        ) => {
-            return writer.fail(StopReason::Error, text);
-        }
+    let request_failure = RequestFailure::new("Request was aborted", &error_message);
+    let Some((mut writer, response)) =
+        send(writer, &url, &headers, &body, &options, &request_failure).await
+    else {
+        return;
     };
     writer.start();
     let mut state = State::new(&model, &grammar_inputs);
-    let mut events = std::pin::pin!(sse::events(http::body_stream(response)));
+    let mut events = sse::events(http::body_stream(response));
     loop {
-        let next = match http::cancellable(&options, events.next()).await {
-            None => return state.fail(writer, StopReason::Aborted, "Request was aborted".into()),
-            Some(next) => next,
-        };
-        let event = match next {
-            None => break,
-            Some(Ok(event)) => event,
-            Some(Err(err)) => return state.fail(writer, StopReason::Error, err.to_string()),
+        let event = match next_event(&mut events, &options).await {
+            Received::Event(event) => event,
+            Received::End => break,
+            Received::Cancelled => {
+                return state.fail(writer, StopReason::Aborted, "Request was aborted".into());
+            }
+            Received::Broken(text) => return state.fail(writer, StopReason::Error, text),
         };
         if event.data.starts_with("[DONE]") {
             break;
@@ -267,7 +178,7 @@ fn error_message(error: &HttpStatusError) -> String {
         .and_then(Value::as_object)
         .filter(|o| !o.is_empty())
     {
-        let body = truncate_body(&Value::Object(object.clone()).to_string());
+        let body = truncate_error_body(&Value::Object(object.clone()).to_string());
         if !message.contains(&body) {
             message = format!("{status}: {body}");
         }
@@ -302,34 +213,11 @@ fn append_metadata(message: String, error: Option<&Value>) -> String {
     }
 }
 
-const MAX_ERROR_BODY_CHARS: usize = 4000;
-
-fn truncate_body(text: &str) -> String {
-    let total = text.chars().count();
-    if total <= MAX_ERROR_BODY_CHARS {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(MAX_ERROR_BODY_CHARS).collect();
-    format!(
-        "{kept}... [truncated {} chars]",
-        total - MAX_ERROR_BODY_CHARS
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::events::map_stop_reason;
     use super::*;
-    use reqwest::StatusCode;
-    use reqwest::header::HeaderMap;
-
-    fn status(code: u16, body: &str) -> HttpStatusError {
-        HttpStatusError {
-            status: StatusCode::from_u16(code).unwrap(),
-            headers: HeaderMap::new(),
-            body: body.into(),
-        }
-    }
+    use crate::providers::status_error as status;
 
     #[test]
     fn errors_read_like_the_reference() {

@@ -10,16 +10,18 @@ mod compat;
 mod events;
 mod request;
 
-use futures_util::StreamExt;
 use serde_json::Value;
 
-use crate::compat::SessionAffinityFormat;
-use crate::context::{Context, Transcript};
-use crate::env_keys::env_api_key;
-use crate::http::{self, Headers, HttpStatusError, RequestError};
+use super::transport::{Received, RequestFailure, next_event, send, start_stream};
+use super::{
+    SessionHeaders, api_key_or_header_auth, no_api_key, openai_headers, stream_simple_with_key,
+    truncate_error_body,
+};
+use crate::context::Context;
+use crate::http::{self, Headers, HttpStatusError};
 use crate::message::StopReason;
 use crate::model::Model;
-use crate::options::{CacheRetention, SimpleStreamOptions, StreamOptions, base_options};
+use crate::options::{SimpleStreamOptions, StreamOptions};
 use crate::registry::{ApiProvider, StartError};
 use crate::sse;
 use crate::stream::{AssistantStream, AssistantWriter};
@@ -84,11 +86,8 @@ impl ApiProvider for OpenAiResponses {
     }
 
     fn stream(&self, model: &Model, context: &Context, options: &StreamOptions) -> AssistantStream {
-        let Some(api_key) = resolve_key(model, options) else {
-            return AssistantStream::failed(
-                model,
-                format!("No API key for provider: {}", model.provider),
-            );
+        let Some(api_key) = api_key_or_header_auth(model, options) else {
+            return AssistantStream::failed(model, no_api_key(model));
         };
         let compat = ResponsesCompat::of(model, Flavor::OpenAi);
         let target = Target {
@@ -101,9 +100,13 @@ impl ApiProvider for OpenAiResponses {
             Ok(built) => built,
             Err(error) => return AssistantStream::failed(model, error),
         };
+        let session_headers = SessionHeaders {
+            format: compat.session_affinity_format,
+            affinity: false,
+        };
         let request = Request {
             url: http::join_url(&model.base_url, "/responses"),
-            headers: headers(model, context, options, &api_key, &compat),
+            headers: openai_headers(model, context, options, &api_key, Some(session_headers)),
             body,
             grammar_inputs,
             flavor: Flavor::OpenAi,
@@ -123,90 +126,9 @@ impl ApiProvider for OpenAiResponses {
         context: &Context,
         options: &SimpleStreamOptions,
     ) -> Result<AssistantStream, StartError> {
-        let Some(api_key) = resolve_key(model, &options.base) else {
-            return Err(StartError::NoApiKey {
-                provider: model.provider.clone(),
-            });
-        };
-        Ok(self.stream(
-            model,
-            context,
-            &simple_options(model, context, options, api_key),
-        ))
+        let api_key = api_key_or_header_auth(model, &options.base);
+        stream_simple_with_key(self, model, context, options, api_key)
     }
-}
-
-/// The raw options of a level-based request: the level clamped to what the model supports.
-pub(super) fn simple_options(
-    model: &Model,
-    context: &Context,
-    options: &SimpleStreamOptions,
-    api_key: String,
-) -> StreamOptions {
-    let transcript = Transcript::new(context);
-    let mut base = base_options(model, &transcript.messages, options, Some(api_key));
-    base.thinking.level = options
-        .level()
-        .map(|level| model.clamp_thinking_level(level));
-    base
-}
-
-/// The key, or `"unused"` when the caller authenticates with a header.
-fn resolve_key(model: &Model, options: &StreamOptions) -> Option<String> {
-    if let Some(key) = options.api_key.clone().filter(|k| !k.is_empty()) {
-        return Some(key);
-    }
-    if let Some(key) = env_api_key(&model.provider, options) {
-        return Some(key);
-    }
-    let header_auth = options.headers.iter().any(|(name, value)| {
-        (name.eq_ignore_ascii_case("authorization")
-            || name.eq_ignore_ascii_case("cf-aig-authorization"))
-            && value.as_deref().is_some_and(|v| !v.trim().is_empty())
-    });
-    header_auth.then(|| "unused".to_string())
-}
-
-fn headers(
-    model: &Model,
-    context: &Context,
-    options: &StreamOptions,
-    api_key: &str,
-    compat: &ResponsesCompat,
-) -> Headers {
-    let mut headers = Headers::new();
-    headers.set("Accept", "application/json");
-    headers.set("Authorization", format!("Bearer {api_key}"));
-    for (name, value) in model.headers.iter().flatten() {
-        headers.set(name, value.clone());
-    }
-    if model.provider == "github-copilot" {
-        for (name, value) in super::copilot_headers(context) {
-            headers.set(name, value);
-        }
-    }
-    let session = options
-        .session_id
-        .as_ref()
-        .filter(|_| options.resolved_cache_retention() != CacheRetention::None);
-    if let Some(session) = session {
-        match compat.session_affinity_format {
-            SessionAffinityFormat::Openrouter => headers.set("x-session-id", session.clone()),
-            format => {
-                if format == SessionAffinityFormat::Openai {
-                    headers.set("session_id", session.clone());
-                }
-                headers.set("x-client-request-id", session.clone());
-            }
-        }
-    }
-    for (name, value) in &options.headers {
-        match value {
-            Some(value) => headers.set(name, value.clone()),
-            None => headers.remove(name),
-        }
-    }
-    headers
 }
 
 /// A request ready to send.
@@ -223,10 +145,8 @@ pub(super) struct Request {
 
 /// The stream that sends `request` when polled.
 pub(super) fn spawn(model: &Model, request: Request, options: &StreamOptions) -> AssistantStream {
-    let model_for_run = model.clone();
-    let options = options.clone();
-    AssistantStream::new(model, move |writer| {
-        run(writer, model_for_run, request, options)
+    start_stream(model, options, move |writer, model, options| {
+        run(writer, model, request, options)
     })
 }
 
@@ -239,7 +159,7 @@ fn failure(options: &StreamOptions) -> StopReason {
     }
 }
 
-async fn run(mut writer: AssistantWriter, model: Model, request: Request, options: StreamOptions) {
+async fn run(writer: AssistantWriter, model: Model, request: Request, options: StreamOptions) {
     let Request {
         url,
         headers,
@@ -252,27 +172,16 @@ async fn run(mut writer: AssistantWriter, model: Model, request: Request, option
     if let Some(hook) = &options.on_payload {
         hook(&mut body, &model);
     }
-    let bytes = match serde_json::to_vec(&body) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            return writer.fail(
-                StopReason::Error,
-                format!("Could not encode the request: {err}"),
-            );
-        }
+    let request_failure = RequestFailure {
+        aborted: "Request aborted",
+        describe: &sdk_message,
+        status_text: &|error| status_message(&error_prefix, error),
+        aborted_once_cancelled: true,
     };
-    let response = match http::post_json(&url, &headers, bytes, &options, sdk_message).await {
-        Ok(response) => response,
-        Err(RequestError::Aborted) => return writer.fail(StopReason::Aborted, "Request aborted"),
-        Err(RequestError::Status(error)) => {
-            let text = status_message(&error_prefix, &error);
-            return super::fail_on_status(writer, failure(&options), &error, text);
-        }
-        Err(
-            RequestError::Network(text)
-            | RequestError::RetryDelayTooLong(text)
-            | RequestError::Invalid(text),
-        ) => return writer.fail(failure(&options), text),
+    let Some((mut writer, response)) =
+        send(writer, &url, &headers, &body, &options, &request_failure).await
+    else {
+        return;
     };
     writer.start();
     let pricing = Pricing {
@@ -281,21 +190,22 @@ async fn run(mut writer: AssistantWriter, model: Model, request: Request, option
     };
     let mut state = State::new(&model, &grammar_inputs, pricing);
     let ended_early = "OpenAI Responses stream ended before a terminal response event";
-    let mut events = std::pin::pin!(sse::events(http::body_stream(response)));
+    let mut events = sse::events(http::body_stream(response));
     loop {
-        let Some(next) = http::cancellable(&options, events.next()).await else {
-            // A cancelled body simply ends, as the SDK's does; what is missing decides the text.
-            let text = if state.saw_terminal {
-                "Request was aborted"
-            } else {
-                ended_early
-            };
-            return writer.fail(StopReason::Aborted, text);
-        };
-        let event = match next {
-            None => break,
-            Some(Ok(event)) => event,
-            Some(Err(err)) => return writer.fail(failure(&options), err),
+        let event = match next_event(&mut events, &options).await {
+            Received::Event(event) => event,
+            Received::End => break,
+            Received::Cancelled => {
+                // A cancelled body simply ends, as the SDK's does; what is missing decides the
+                // text.
+                let text = if state.saw_terminal {
+                    "Request was aborted"
+                } else {
+                    ended_early
+                };
+                return writer.fail(StopReason::Aborted, text);
+            }
+            Received::Broken(text) => return writer.fail(failure(&options), text),
         };
         if event.data.starts_with("[DONE]") {
             break;
@@ -372,8 +282,6 @@ fn stream_error_message(error: &Value) -> String {
     sdk_error_text(error).unwrap_or_else(|| "(no status code or body)".to_string())
 }
 
-const MAX_ERROR_BODY_CHARS: usize = 4000;
-
 /// An error status as pi reports it: `<prefix> (<status>): <error object>`, or the SDK's
 /// message when the body has no error object.
 fn status_message(prefix: &str, error: &HttpStatusError) -> String {
@@ -383,35 +291,17 @@ fn status_message(prefix: &str, error: &HttpStatusError) -> String {
         .ok()
         .and_then(|json| json.get("error").cloned())
         .filter(|e| e.as_object().is_some_and(|o| !o.is_empty()))
-        .map(|e| truncate_chars(e.to_string().trim(), MAX_ERROR_BODY_CHARS));
+        .map(|e| truncate_error_body(e.to_string().trim()));
     match body {
         Some(body) if !message.contains(&body) => format!("{prefix} ({status}): {body}"),
         _ => format!("{prefix} ({status}): {message}"),
     }
 }
 
-fn truncate_chars(text: &str, max: usize) -> String {
-    let total = text.chars().count();
-    if total <= max {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(max).collect();
-    format!("{kept}... [truncated {} chars]", total - max)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::StatusCode;
-    use reqwest::header::HeaderMap;
-
-    fn status(code: u16, body: &str) -> HttpStatusError {
-        HttpStatusError {
-            status: StatusCode::from_u16(code).unwrap(),
-            headers: HeaderMap::new(),
-            body: body.into(),
-        }
-    }
+    use crate::providers::status_error as status;
 
     #[test]
     fn errors_read_like_the_reference() {

@@ -3,34 +3,18 @@
 //! wire formats. Where the two APIs differ from each other (Gemini sends function calls
 //! whole, Mistral opens every response with an empty text delta) the tests say so.
 
-use std::time::Duration;
-
-use futures_util::StreamExt;
-use pi_ai::testing::{Fault, ScriptedStop, ScriptedUsage, TestServer, Turn};
+use pi_ai::testing::{ScriptedStop, Turn};
 use pi_ai::{
-    AssistantContent, AssistantEvent, AssistantMessage, CancellationToken, Context, Model,
-    ModelCost, SimpleStreamOptions, StartError, StopReason, StreamOptions, ThinkingLevel,
+    AssistantContent, AssistantMessage, Context, StopReason, StreamOptions, ThinkingLevel,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::support::{collect, keyed, kinds};
+use super::conformance::{self as check, Arguments};
+use super::support::{keyed, kinds, run, server};
 
 const GOOGLE: &str = "google-generative-ai";
 const MISTRAL: &str = "mistral-conversations";
 const APIS: [&str; 2] = [GOOGLE, MISTRAL];
-
-async fn server() -> TestServer {
-    TestServer::start().await.expect("bind a loopback port")
-}
-
-async fn run(
-    server: &TestServer,
-    api: &str,
-    options: &StreamOptions,
-) -> (Vec<AssistantEvent>, AssistantMessage) {
-    let model = server.model(api, "test-model");
-    collect(pi_ai::stream(&model, &Context::from("Hello"), options)).await
-}
 
 /// Mistral's first chunk carries an empty content delta, which (as in pi) opens an empty
 /// text block; `lead` is how many blocks precede the answer.
@@ -41,36 +25,11 @@ fn lead(api: &str) -> usize {
 #[tokio::test]
 async fn streamed_text() {
     for api in APIS {
-        let server = server().await;
-        server.push(Turn::text("Hello, streaming world!").with_chunks(4));
-        let (events, message) = run(&server, api, &keyed()).await;
-        let mut expected = vec!["start", "text_start"];
-        if api == MISTRAL {
-            expected.push("text_delta");
-        }
-        expected.extend([
-            "text_delta",
-            "text_delta",
-            "text_delta",
-            "text_delta",
-            "text_end",
-            "done",
-        ]);
-        assert_eq!(kinds(&events), expected, "{api}");
-        assert_eq!(message.text(), "Hello, streaming world!", "{api}");
+        let (_, message) = check::streamed_text(api, api == MISTRAL).await;
         assert_eq!(message.content.len(), 1, "{api}: one text block");
-        assert_eq!(message.stop_reason, StopReason::Stop, "{api}");
-        assert_eq!(message.api, api);
         assert_eq!(
             message.raw_stop_reason.as_deref(),
             Some(if api == GOOGLE { "STOP" } else { "stop" })
-        );
-        assert!(
-            message
-                .response_id
-                .as_deref()
-                .is_some_and(|id| !id.is_empty()),
-            "{api}"
         );
     }
 }
@@ -78,37 +37,7 @@ async fn streamed_text() {
 #[tokio::test]
 async fn the_partial_message_follows_every_event() {
     for api in APIS {
-        let server = server().await;
-        server.push(
-            Turn::text("One two three four five")
-                .with_thinking("Hmm, let me see")
-                .with_chunks(5),
-        );
-        let model = server.model(api, "test-model");
-        let mut stream = pi_ai::stream(&model, &Context::from("Hi"), &keyed());
-        let (mut text, mut thinking) = (String::new(), String::new());
-        while let Some(event) = stream.next().await {
-            match &event {
-                AssistantEvent::TextDelta { delta, .. } => text.push_str(delta),
-                AssistantEvent::ThinkingDelta { delta, .. } => thinking.push_str(delta),
-                _ => {}
-            }
-            if event.is_terminal() {
-                break;
-            }
-            let partial = stream.partial();
-            assert_eq!(partial.text(), text, "{api}");
-            let partial_thinking: String = partial
-                .content
-                .iter()
-                .filter_map(|b| match b {
-                    AssistantContent::Thinking(t) => Some(t.thinking.as_str()),
-                    _ => None,
-                })
-                .collect();
-            assert_eq!(partial_thinking, thinking, "{api}");
-        }
-        assert_eq!(stream.partial().stop_reason, StopReason::Stop);
+        let (text, thinking, _) = check::partial_follows_every_event(api, false).await;
         assert_eq!(text, "One two three four five");
         assert_eq!(thinking, "Hmm, let me see");
     }
@@ -117,112 +46,19 @@ async fn the_partial_message_follows_every_event() {
 #[tokio::test]
 async fn thinking_and_its_signature() {
     for api in APIS {
-        let server = server().await;
-        server.push(Turn::text("The answer.").with_thinking("Step by step."));
-        let (events, message) = run(&server, api, &keyed()).await;
-        let first = 1 + 3 * lead(api);
-        assert_eq!(
-            kinds(&events)[first..first + 2],
-            ["thinking_start", "thinking_delta"],
-            "{api}"
-        );
-        let AssistantContent::Thinking(thinking) = &message.content[lead(api)] else {
-            panic!("{api}: no thinking")
-        };
-        assert_eq!(thinking.thinking, "Step by step.");
+        let thinking = check::thinking_block(api, lead(api)).await;
         // Gemini signs its thoughts (the signature stays with its block); Mistral does not.
         let expected = (api == GOOGLE).then_some("c2ln00000013");
         assert_eq!(thinking.thinking_signature.as_deref(), expected, "{api}");
-        assert_eq!(message.text(), "The answer.");
     }
 }
 
 #[tokio::test]
 async fn parallel_tool_calls() {
-    for api in APIS {
-        let server = server().await;
-        let first = json!({"command": "ls -la /tmp && echo \"done\"", "timeout": 30});
-        let second =
-            json!({"path": "src/main.rs", "edits": [{"oldText": "a\nb", "newText": "c ☃"}]});
-        server.push(
-            Turn::text("Running both.")
-                .with_tool_call("bash", first.clone())
-                .with_tool_call("edit", second.clone())
-                .with_chunks(9),
-        );
-        let model = server.model(api, "test-model");
-        let mut stream = pi_ai::stream(&model, &Context::from("Go"), &keyed());
-        let mut deltas = Vec::new();
-        while let Some(event) = stream.next().await {
-            if let AssistantEvent::ToolcallDelta {
-                content_index,
-                delta,
-            } = &event
-            {
-                deltas.push(delta.clone());
-                let AssistantContent::ToolCall(call) = &stream.partial().content[*content_index]
-                else {
-                    panic!("{api}: delta for a non-tool block")
-                };
-                let full = if call.name == "bash" { &first } else { &second };
-                assert!(
-                    consistent(&Value::Object(call.arguments.clone()), full),
-                    "{api}: {:?}",
-                    call.arguments
-                );
-            }
-        }
-        if api == GOOGLE {
-            // Gemini sends each call whole: one delta with all of its arguments.
-            let parsed: Vec<Value> = deltas
-                .iter()
-                .map(|d| serde_json::from_str(d).unwrap())
-                .collect();
-            assert_eq!(parsed, [first.clone(), second.clone()]);
-        } else {
-            assert!(
-                deltas.len() >= 16,
-                "{api}: arguments arrived in only {} fragments",
-                deltas.len()
-            );
-        }
-        let message = stream.partial().clone();
-        assert_eq!(message.stop_reason, StopReason::ToolUse, "{api}");
-        let calls: Vec<_> = message.tool_calls().collect();
-        assert_eq!(calls.len(), 2, "{api}");
-        assert_eq!(
-            (
-                calls[0].name.as_str(),
-                Value::Object(calls[0].arguments.clone())
-            ),
-            ("bash", first)
-        );
-        assert_eq!(
-            (
-                calls[1].name.as_str(),
-                Value::Object(calls[1].arguments.clone())
-            ),
-            ("edit", second)
-        );
-        assert_ne!(calls[0].id, calls[1].id);
-        if api == MISTRAL {
-            assert_eq!(calls[0].id, "call00000");
-        }
-    }
-}
-
-/// Whether a partial JSON value could still become `full`.
-fn consistent(partial: &Value, full: &Value) -> bool {
-    match (partial, full) {
-        (Value::Object(p), Value::Object(f)) => p
-            .iter()
-            .all(|(k, v)| f.get(k).is_some_and(|fv| consistent(v, fv))),
-        (Value::Array(p), Value::Array(f)) => {
-            p.len() <= f.len() && p.iter().zip(f).all(|(a, b)| consistent(a, b))
-        }
-        (Value::String(p), Value::String(f)) => f.starts_with(p.as_str()),
-        (p, f) => p == f,
-    }
+    // Gemini sends each call whole: one delta with all of its arguments.
+    check::parallel_tool_calls(GOOGLE, Arguments::Whole).await;
+    let message = check::parallel_tool_calls(MISTRAL, Arguments::Fragments).await;
+    assert_eq!(message.tool_calls().next().unwrap().id, "call00000");
 }
 
 /// Gemini often sends no call id: pi makes one up as `<name>_<ms>_<counter>`, also when a
@@ -254,111 +90,59 @@ async fn gemini_tool_call_ids_are_generated_when_missing_or_repeated() {
 #[tokio::test]
 async fn usage_and_cost() {
     for api in APIS {
-        let server = server().await;
-        let usage = ScriptedUsage {
-            input: 1000,
-            output: 200,
-            cache_read: 4000,
-            cache_write: 500,
-            reasoning: 50,
-        };
-        server.push(Turn::text("Priced.").with_usage(usage));
-        let mut model: Model = server.model(api, "priced");
-        model.cost = ModelCost {
-            input: 3.0,
-            output: 15.0,
-            cache_read: 0.3,
-            cache_write: 3.75,
-            tiers: None,
-        };
-        let message = pi_ai::complete(&model, &Context::from("Hi"), &keyed()).await;
-        let u = &message.usage;
-        // Neither API reports cache writes; cached prompt tokens are not billed as input.
-        assert_eq!(
-            (u.input, u.output, u.cache_read, u.cache_write),
-            (1000, 200, 4000, 0),
-            "{api}"
-        );
-        assert_eq!(u.total_tokens, 5200, "{api}");
-        // Gemini reports thought tokens (part of the output); Mistral does not.
+        // Neither API reports cache writes; Gemini reports thought tokens (part of the
+        // output), Mistral does not.
         let reasoning = (api == GOOGLE).then_some(50);
-        assert_eq!(u.reasoning, reasoning, "{api}");
-        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
-        assert!(close(u.cost.input, 0.003), "{api}: {}", u.cost.input);
-        assert!(close(u.cost.output, 0.003), "{api}");
-        assert!(close(u.cost.cache_read, 0.0012), "{api}");
-        assert!(close(u.cost.cache_write, 0.0), "{api}");
-        assert!(close(u.cost.total, 0.0072), "{api}");
-        assert_eq!(u.cache_write_1h, None);
+        let usage = check::usage_and_cost(api, false, reasoning).await;
+        assert_eq!(usage.cache_write_1h, None);
     }
 }
 
 #[tokio::test]
 async fn every_stop_reason() {
-    let cases: [(ScriptedStop, StopReason, [&str; 2]); 6] = [
-        (ScriptedStop::Stop, StopReason::Stop, ["", ""]),
-        (ScriptedStop::Length, StopReason::Length, ["", ""]),
+    let cases: [(ScriptedStop, StopReason, [Option<&str>; 2]); 6] = [
+        (ScriptedStop::Stop, StopReason::Stop, [None, None]),
+        (ScriptedStop::Length, StopReason::Length, [None, None]),
         (
             ScriptedStop::Refusal,
             StopReason::Error,
             [
-                "Provider stopped with: SAFETY",
-                "Provider stopped with: error",
+                Some("Provider stopped with: SAFETY"),
+                Some("Provider stopped with: error"),
             ],
         ),
         (
             ScriptedStop::Raw("RECITATION".into()),
             StopReason::Error,
             [
-                "Provider stopped with: RECITATION",
-                "Provider stopped with: RECITATION",
+                Some("Provider stopped with: RECITATION"),
+                Some("Provider stopped with: RECITATION"),
             ],
         ),
         (
             ScriptedStop::Raw("quantum".into()),
             StopReason::Error,
             [
-                "Unhandled stop reason: quantum",
-                "Provider stopped with: quantum",
+                Some("Unhandled stop reason: quantum"),
+                Some("Provider stopped with: quantum"),
             ],
         ),
         (
             ScriptedStop::Missing,
             StopReason::Error,
             [
-                "Google stream ended without a finish reason",
-                "Mistral stream ended without a finish reason",
+                Some("Google stream ended without a finish reason"),
+                Some("Mistral stream ended without a finish reason"),
             ],
         ),
     ];
     for (index, api) in APIS.iter().enumerate() {
         for (stop, expected, errors) in &cases {
-            let server = server().await;
-            server.push(Turn::text("Some text.").with_stop(stop.clone()));
-            let (events, message) = run(&server, api, &keyed()).await;
-            assert_eq!(message.stop_reason, *expected, "{api} {stop:?}");
-            match events.last() {
-                Some(AssistantEvent::Done { reason, .. }) => assert_eq!(reason, expected),
-                Some(AssistantEvent::Error { reason, error }) => {
-                    assert_eq!(reason, expected);
-                    assert_eq!(
-                        error.error_message.as_deref(),
-                        Some(errors[index]),
-                        "{api} {stop:?}"
-                    );
-                    // The text that did arrive is kept.
-                    assert_eq!(error.text(), "Some text.");
-                }
-                other => panic!("{other:?}"),
-            }
+            check::stops_with(api, stop, *expected, errors[index]).await;
         }
         // toolUse comes with tool calls; Gemini says STOP and pi infers it.
-        let server = server().await;
-        server.push(Turn::default().with_tool_call("ls", json!({})));
-        let (_, message) = run(&server, api, &keyed()).await;
-        assert_eq!(message.stop_reason, StopReason::ToolUse, "{api}");
         let raw = if *api == GOOGLE { "STOP" } else { "tool_calls" };
-        assert_eq!(message.raw_stop_reason.as_deref(), Some(raw));
+        check::tool_calls_stop_as_tool_use(api, raw).await;
     }
     // A length stop with a tool call stays a length stop.
     let server = server().await;
@@ -408,107 +192,41 @@ async fn a_gemini_error_chunk_ends_the_stream() {
 
 #[tokio::test]
 async fn http_errors_carry_the_provider_body() {
-    for api in APIS {
-        for status in [400u16, 401, 429, 500] {
-            let server = server().await;
-            server.push(Turn::fault(Fault::Http {
-                status,
-                retry_after: None,
-                message: Some("nope".into()),
-            }));
-            let (events, message) = run(&server, api, &keyed()).await;
-            assert_eq!(
-                kinds(&events),
-                ["error"],
-                "{api} {status}: no start before a failed request"
-            );
-            assert_eq!(message.stop_reason, StopReason::Error);
-            let error = message.error_message.unwrap();
-            let expected = if api == GOOGLE {
-                let name = match status {
-                    400 => "INVALID_ARGUMENT",
-                    401 => "UNAUTHENTICATED",
-                    429 => "RESOURCE_EXHAUSTED",
-                    _ => "INTERNAL",
-                };
-                format!(r#"{{"error":{{"code":{status},"message":"nope","status":"{name}"}}}}"#)
-            } else {
-                let kind = match status {
-                    400 => "invalid_request_error",
-                    401 => "unauthorized",
-                    429 => "rate_limited",
-                    _ => "internal_server_error",
-                };
-                format!(
-                    r#"Mistral API error ({status}): {{"object":"error","message":"nope","type":"{kind}","param":null,"code":null}}"#
-                )
-            };
-            assert_eq!(error, expected, "{api}");
-        }
-    }
+    check::http_errors(GOOGLE, |status| {
+        let name = match status {
+            400 => "INVALID_ARGUMENT",
+            401 => "UNAUTHENTICATED",
+            429 => "RESOURCE_EXHAUSTED",
+            _ => "INTERNAL",
+        };
+        format!(r#"{{"error":{{"code":{status},"message":"nope","status":"{name}"}}}}"#)
+    })
+    .await;
+    check::http_errors(MISTRAL, |status| {
+        let kind = match status {
+            400 => "invalid_request_error",
+            401 => "unauthorized",
+            429 => "rate_limited",
+            _ => "internal_server_error",
+        };
+        format!(
+            r#"Mistral API error ({status}): {{"object":"error","message":"nope","type":"{kind}","param":null,"code":null}}"#
+        )
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn retries_honour_retry_after_and_refuse_long_waits() {
     for api in APIS {
-        let server = server().await;
-        let quick = Fault::Http {
-            status: 429,
-            retry_after: Some(Duration::from_millis(10)),
-            message: None,
-        };
-        server.push(Turn::fault(quick.clone()));
-        server.push(Turn::fault(Fault::http(503)));
-        server.push(Turn::text("Third time lucky."));
-        let options = StreamOptions {
-            max_retries: 2,
-            ..keyed()
-        };
-        let (_, message) = run(&server, api, &options).await;
-        assert_eq!(message.text(), "Third time lucky.", "{api}");
-        assert_eq!(server.requests().len(), 3);
-
-        let server = self::server().await;
-        server.push(Turn::fault(Fault::Http {
-            status: 429,
-            retry_after: Some(Duration::from_secs(120)),
-            message: None,
-        }));
-        let (_, message) = run(&server, api, &options).await;
-        let error = message.error_message.unwrap();
-        assert!(
-            error.starts_with("Server requested 120s retry delay (max: 60s). "),
-            "{api}: {error}"
-        );
-        assert_eq!(server.requests().len(), 1);
+        check::retries_honour_retry_after(api, None).await;
     }
 }
 
 #[tokio::test]
 async fn a_stream_cut_midway_keeps_what_arrived() {
     for api in APIS {
-        let server = server().await;
-        server.push(
-            Turn::text("Hello there, friend of mine")
-                .with_chunks(6)
-                .with_fault(Fault::Cut { after_events: 4 }),
-        );
-        let (events, message) = run(&server, api, &keyed()).await;
-        assert_eq!(kinds(&events).first().map(String::as_str), Some("start"));
-        assert!(matches!(
-            events.last(),
-            Some(AssistantEvent::Error {
-                reason: StopReason::Error,
-                ..
-            })
-        ));
-        let text = message.text();
-        assert!(
-            !text.is_empty() && "Hello there, friend of mine".starts_with(&text),
-            "{api}: {text:?}"
-        );
-        let error = message.error_message.unwrap();
-        assert!(error.contains("Connection lost"), "{api}: {error}");
+        let message = check::cut_midway_keeps_what_arrived(api, 4).await;
         if api == GOOGLE {
             // Gemini reports the prompt size with every chunk, so it survives the cut.
             assert!(message.usage.input > 0);
@@ -519,96 +237,33 @@ async fn a_stream_cut_midway_keeps_what_arrived() {
 #[tokio::test]
 async fn cancellation_mid_stream_ends_aborted() {
     for api in APIS {
-        let server = server().await;
-        server.push(
-            Turn::text("This answer never finishes")
-                .with_chunks(5)
-                .with_fault(Fault::Stall { after_events: 3 }),
-        );
-        let cancel = CancellationToken::new();
-        let options = StreamOptions {
-            cancel: Some(cancel.clone()),
-            ..keyed()
-        };
-        let model = server.model(api, "test-model");
-        let mut stream = pi_ai::stream(&model, &Context::from("Hi"), &options);
-        let mut seen = Vec::new();
-        while let Some(event) = stream.next().await {
-            if matches!(&event, AssistantEvent::TextDelta { delta, .. } if !delta.is_empty()) {
-                cancel.cancel();
-            }
-            seen.push(event);
-        }
-        let Some(AssistantEvent::Error { reason, error }) = seen.last() else {
-            panic!("{api}: {seen:?}")
-        };
-        assert_eq!(*reason, StopReason::Aborted, "{api}");
         // The reference reports the platform's abort error here.
-        assert_eq!(
-            error.error_message.as_deref(),
-            Some("This operation was aborted")
-        );
-        assert!(!error.text().is_empty(), "{api}: partial text kept");
-
-        let cancelled = CancellationToken::new();
-        cancelled.cancel();
-        let options = StreamOptions {
-            cancel: Some(cancelled),
-            ..keyed()
-        };
-        let (events, message) = run(&server, api, &options).await;
-        assert_eq!(kinds(&events), ["error"]);
-        assert_eq!(message.stop_reason, StopReason::Aborted);
+        let error = check::cancel_mid_stream(api, 3).await;
+        assert_eq!(error, "This operation was aborted");
         let expected = if api == GOOGLE {
             "Request aborted"
         } else {
             "This operation was aborted"
         };
-        assert_eq!(message.error_message.as_deref(), Some(expected));
+        assert_eq!(check::cancel_before_start(api).await, expected);
     }
 }
 
 #[tokio::test]
 async fn a_missing_key_is_the_only_early_failure() {
     for api in APIS {
-        let server = server().await;
-        let model = server.model(api, "test-model");
-        let result = pi_ai::stream_simple(
-            &model,
-            &Context::from("Hi"),
-            &SimpleStreamOptions::default(),
-        );
-        let Err(StartError::NoApiKey { provider }) = result else {
-            panic!("{api}: started without a key")
-        };
-        assert_eq!(provider, format!("test-{api}"));
-        let (events, message) = run(&server, api, &StreamOptions::default()).await;
-        assert_eq!(kinds(&events), ["error"]);
-        assert_eq!(
-            message.error_message,
-            Some(format!("No API key for provider: test-{api}"))
-        );
-        assert!(server.requests().is_empty());
+        check::a_missing_key_is_the_only_early_failure(api).await;
     }
 }
 
 #[tokio::test]
 async fn requests_carry_auth_and_pi_headers() {
     for api in APIS {
-        let server = server().await;
-        server.push(Turn::text("ok"));
         let options = StreamOptions {
-            headers: vec![("X-Extra".into(), Some("1".into()))],
             session_id: Some("session-9".into()),
             ..keyed()
         };
-        run(&server, api, &options).await;
-        let request = &server.requests()[0];
-        assert!(
-            request.header("user-agent").unwrap().starts_with("pi ("),
-            "{api}"
-        );
-        assert_eq!(request.header("x-extra"), Some("1"));
+        let request = check::request_with_headers(api, options).await;
         assert_eq!(request.header("content-type"), Some("application/json"));
         if api == GOOGLE {
             assert_eq!(
@@ -651,11 +306,6 @@ async fn thinking_levels_shape_the_request() {
     magistral.reasoning = true;
     let mut medium = server.model(MISTRAL, "mistral-medium-2604");
     medium.reasoning = true;
-    let simple = |level| SimpleStreamOptions {
-        base: keyed(),
-        reasoning: level,
-        ..SimpleStreamOptions::default()
-    };
     let runs = [
         (&flash, Some(ThinkingLevel::Medium)),
         (&flash, None),
@@ -664,13 +314,7 @@ async fn thinking_levels_shape_the_request() {
         (&magistral, None),
         (&medium, Some(ThinkingLevel::High)),
     ];
-    for (model, level) in runs {
-        server.push(Turn::text("ok"));
-        pi_ai::complete_simple(model, &Context::from("Hi"), &simple(level))
-            .await
-            .unwrap();
-    }
-    let bodies: Vec<Value> = server.requests().into_iter().map(|r| r.body).collect();
+    let bodies = check::simple_request_bodies(&server, &runs).await;
     assert_eq!(
         bodies[0]["generationConfig"]["thinkingConfig"],
         json!({"includeThoughts": true, "thinkingBudget": 8192})
@@ -794,23 +438,9 @@ async fn mistral_rewrites_foreign_tool_call_ids() {
 #[tokio::test]
 async fn network_and_parse_failures_are_error_events() {
     for api in APIS {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        drop(listener);
-        let server = server().await;
-        let mut model = server.model(api, "test-model");
-        model.base_url = format!("http://127.0.0.1:{port}");
-        let (events, message) =
-            collect(pi_ai::stream(&model, &Context::from("Hi"), &keyed())).await;
-        assert_eq!(kinds(&events), ["error"], "{api}");
-        let error = message.error_message.unwrap();
-        assert!(error.starts_with("Connection error: "), "{api}: {error}");
-
-        server.push(Turn::raw("data: {not json\n\n"));
-        let (events, message) = run(&server, api, &keyed()).await;
+        check::unreachable_server(api).await;
+        let events = check::malformed_event(api, "data: {not json\n\n".into()).await;
         assert_eq!(kinds(&events), ["start", "error"], "{api}");
-        let error = message.error_message.unwrap();
-        assert!(error.contains("{not json"), "{api}: {error}");
     }
     // JSON that is not a chunk.
     let server = server().await;

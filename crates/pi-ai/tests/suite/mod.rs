@@ -2,6 +2,7 @@ mod adapters;
 mod adapters_google_mistral;
 mod catalog;
 mod classification;
+mod conformance;
 mod events;
 mod faux;
 mod fixtures;

@@ -7,6 +7,8 @@ use pi_ai::sse::{self, SseEvent};
 use proptest::prelude::*;
 use serde_json::Value;
 
+use super::support::consistent;
+
 fn decode(chunks: Vec<Vec<u8>>) -> Vec<Result<SseEvent, String>> {
     let items: Vec<Result<Bytes, std::convert::Infallible>> =
         chunks.into_iter().map(|c| Ok(Bytes::from(c))).collect();
@@ -68,20 +70,6 @@ fn json_object() -> impl Strategy<Value = Value> {
     });
     prop::collection::btree_map("[a-zA-Z_]{1,8}", value, 0..6)
         .prop_map(|map| Value::Object(map.into_iter().collect()))
-}
-
-/// Whether a value parsed from a prefix could still become `full`.
-fn consistent(partial: &Value, full: &Value) -> bool {
-    match (partial, full) {
-        (Value::Object(p), Value::Object(f)) => p
-            .iter()
-            .all(|(k, v)| f.get(k).is_some_and(|fv| consistent(v, fv))),
-        (Value::Array(p), Value::Array(f)) => {
-            p.len() <= f.len() && p.iter().zip(f).all(|(a, b)| consistent(a, b))
-        }
-        (Value::String(p), Value::String(f)) => f.starts_with(p.as_str()),
-        (p, f) => p == f,
-    }
 }
 
 proptest! {

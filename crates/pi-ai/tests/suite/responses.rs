@@ -3,71 +3,25 @@
 //! request shapes of the reference.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-use futures_util::StreamExt;
-use pi_ai::testing::{Fault, ScriptedStop, ScriptedUsage, TestServer, Turn};
+use pi_ai::testing::{Fault, ScriptedStop, ScriptedUsage, Turn};
 use pi_ai::{
-    AssistantContent, AssistantEvent, AssistantMessage, CancellationToken, Context, Model,
-    ModelCost, SimpleStreamOptions, StartError, StopReason, StreamOptions, ThinkingLevel, Tool,
+    AssistantContent, Context, SimpleStreamOptions, StopReason, StreamOptions, ThinkingLevel, Tool,
 };
 use serde_json::{Value, json};
 
-use super::support::{collect, keyed, kinds};
+use super::conformance::{self as check, Arguments, texts};
+use super::support::{keyed, run, server};
 
 const RESPONSES: &str = "openai-responses";
 const AZURE: &str = "azure-openai-responses";
 const APIS: [&str; 2] = [RESPONSES, AZURE];
 
-async fn server() -> TestServer {
-    TestServer::start().await.expect("bind a loopback port")
-}
-
-async fn run(
-    server: &TestServer,
-    api: &str,
-    options: &StreamOptions,
-) -> (Vec<AssistantEvent>, AssistantMessage) {
-    let model = server.model(api, "test-model");
-    collect(pi_ai::stream(&model, &Context::from("Hello"), options)).await
-}
-
-fn texts(events: &[AssistantEvent], thinking: bool) -> String {
-    events
-        .iter()
-        .filter_map(|event| match event {
-            AssistantEvent::TextDelta { delta, .. } if !thinking => Some(delta.as_str()),
-            AssistantEvent::ThinkingDelta { delta, .. } if thinking => Some(delta.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn streamed_text_keeps_its_message_id() {
     for api in APIS {
-        let server = server().await;
-        server.push(Turn::text("Hello, streaming world!").with_chunks(4));
-        let (events, message) = run(&server, api, &keyed()).await;
-        assert_eq!(
-            kinds(&events),
-            [
-                "start",
-                "text_start",
-                "text_delta",
-                "text_delta",
-                "text_delta",
-                "text_delta",
-                "text_end",
-                "done"
-            ],
-            "{api}"
-        );
-        assert_eq!(texts(&events, false), "Hello, streaming world!");
-        assert_eq!(message.text(), "Hello, streaming world!");
-        assert_eq!(message.stop_reason, StopReason::Stop);
+        let (_, message) = check::streamed_text(api, false).await;
         assert_eq!(message.raw_stop_reason.as_deref(), Some("completed"));
-        assert_eq!(message.api, api);
         assert_eq!(message.response_id.as_deref(), Some("resp_test"));
         let AssistantContent::Text(text) = &message.content[0] else {
             panic!("{api}: no text block")
@@ -82,45 +36,11 @@ async fn streamed_text_keeps_its_message_id() {
 #[tokio::test]
 async fn the_partial_message_follows_every_event() {
     for api in APIS {
-        let server = server().await;
-        server.push(
-            Turn::text("One two three four five")
-                .with_thinking("Hmm, let me see")
-                .with_chunks(5),
-        );
-        let model = server.model(api, "test-model");
-        let mut stream = pi_ai::stream(&model, &Context::from("Hi"), &keyed());
-        let (mut text, mut thinking, mut deltas) = (String::new(), String::new(), String::new());
-        while let Some(event) = stream.next().await {
-            match &event {
-                AssistantEvent::TextDelta { delta, .. } => text.push_str(delta),
-                AssistantEvent::ThinkingDelta { delta, .. } => {
-                    thinking.push_str(delta);
-                    deltas.push_str(delta);
-                }
-                // The finished item's summary replaces what streamed.
-                AssistantEvent::ThinkingEnd { content, .. } => thinking.clone_from(content),
-                _ => {}
-            }
-            if event.is_terminal() {
-                break;
-            }
-            let partial = stream.partial();
-            assert_eq!(partial.text(), text, "{api}");
-            let partial_thinking: String = partial
-                .content
-                .iter()
-                .filter_map(|b| match b {
-                    AssistantContent::Thinking(t) => Some(t.thinking.as_str()),
-                    _ => None,
-                })
-                .collect();
-            assert_eq!(partial_thinking, thinking, "{api}");
-        }
-        assert_eq!(stream.partial().stop_reason, StopReason::Stop);
+        // The finished item's summary replaces what streamed.
+        let (_, deltas, message) = check::partial_follows_every_event(api, true).await;
         // The summary part's end is a paragraph break, as in pi.
         assert_eq!(deltas, "Hmm, let me see\n\n");
-        let AssistantContent::Thinking(block) = &stream.partial().content[0] else {
+        let AssistantContent::Thinking(block) = &message.content[0] else {
             panic!("{api}: no thinking")
         };
         assert_eq!(block.thinking, "Hmm, let me see", "the final summary wins");
@@ -130,18 +50,7 @@ async fn the_partial_message_follows_every_event() {
 #[tokio::test]
 async fn thinking_keeps_the_encrypted_reasoning_item() {
     for api in APIS {
-        let server = server().await;
-        server.push(Turn::text("The answer.").with_thinking("Step by step."));
-        let (events, message) = run(&server, api, &keyed()).await;
-        assert_eq!(
-            kinds(&events)[1..3],
-            ["thinking_start", "thinking_delta"],
-            "{api}"
-        );
-        let AssistantContent::Thinking(thinking) = &message.content[0] else {
-            panic!("{api}: no thinking")
-        };
-        assert_eq!(thinking.thinking, "Step by step.");
+        let thinking = check::thinking_block(api, 0).await;
         let item: Value = serde_json::from_str(thinking.thinking_signature.as_deref().unwrap())
             .expect("the signature is the reasoning item");
         assert_eq!(
@@ -150,107 +59,24 @@ async fn thinking_keeps_the_encrypted_reasoning_item() {
                    "summary": [{"type": "summary_text", "text": "Step by step."}],
                    "encrypted_content": "encrypted:13"})
         );
-        assert_eq!(message.text(), "The answer.");
     }
 }
 
 #[tokio::test]
 async fn parallel_tool_calls_with_arguments_split_over_many_deltas() {
     for api in APIS {
-        let server = server().await;
-        let first = json!({"command": "ls -la /tmp && echo \"done\"", "timeout": 30});
-        let second =
-            json!({"path": "src/main.rs", "edits": [{"oldText": "a\nb", "newText": "c ☃"}]});
-        server.push(
-            Turn::text("Running both.")
-                .with_tool_call("bash", first.clone())
-                .with_tool_call("edit", second.clone())
-                .with_chunks(9),
-        );
-        let model = server.model(api, "test-model");
-        let mut stream = pi_ai::stream(&model, &Context::from("Go"), &keyed());
-        let mut deltas = 0;
-        while let Some(event) = stream.next().await {
-            if let AssistantEvent::ToolcallDelta {
-                content_index,
-                delta,
-            } = &event
-            {
-                deltas += usize::from(!delta.is_empty());
-                let AssistantContent::ToolCall(call) = &stream.partial().content[*content_index]
-                else {
-                    panic!("{api}: delta for a non-tool block")
-                };
-                let full = if call.name == "bash" { &first } else { &second };
-                assert!(
-                    consistent(&Value::Object(call.arguments.clone()), full),
-                    "{api}: {:?}",
-                    call.arguments
-                );
-            }
-        }
-        assert!(deltas >= 16, "{api}: only {deltas} fragments");
-        let message = stream.partial().clone();
-        assert_eq!(message.stop_reason, StopReason::ToolUse, "{api}");
+        let message = check::parallel_tool_calls(api, Arguments::Fragments).await;
         let calls: Vec<_> = message.tool_calls().collect();
-        assert_eq!(calls.len(), 2, "{api}");
         // Stored as `call_id|item_id`.
         assert_eq!(calls[0].id, "call_test_0|fc_test_0");
         assert_eq!(calls[1].id, "call_test_1|fc_test_1");
-        assert_eq!(Value::Object(calls[0].arguments.clone()), first);
-        assert_eq!(Value::Object(calls[1].arguments.clone()), second);
-    }
-}
-
-/// Whether a partial JSON value could still become `full`.
-fn consistent(partial: &Value, full: &Value) -> bool {
-    match (partial, full) {
-        (Value::Object(p), Value::Object(f)) => p
-            .iter()
-            .all(|(k, v)| f.get(k).is_some_and(|fv| consistent(v, fv))),
-        (Value::Array(p), Value::Array(f)) => {
-            p.len() <= f.len() && p.iter().zip(f).all(|(a, b)| consistent(a, b))
-        }
-        (Value::String(p), Value::String(f)) => f.starts_with(p.as_str()),
-        (p, f) => p == f,
     }
 }
 
 #[tokio::test]
 async fn usage_and_cost() {
     for api in APIS {
-        let server = server().await;
-        let usage = ScriptedUsage {
-            input: 1000,
-            output: 200,
-            cache_read: 4000,
-            cache_write: 500,
-            reasoning: 50,
-        };
-        server.push(Turn::text("Priced.").with_usage(usage));
-        let mut model: Model = server.model(api, "priced");
-        model.cost = ModelCost {
-            input: 3.0,
-            output: 15.0,
-            cache_read: 0.3,
-            cache_write: 3.75,
-            tiers: None,
-        };
-        let message = pi_ai::complete(&model, &Context::from("Hi"), &keyed()).await;
-        let u = &message.usage;
-        assert_eq!(
-            (u.input, u.output, u.cache_read, u.cache_write),
-            (1000, 200, 4000, 500),
-            "{api}"
-        );
-        assert_eq!(u.total_tokens, 5700, "{api}");
-        assert_eq!(u.reasoning, Some(50), "{api}");
-        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
-        assert!(close(u.cost.input, 0.003), "{api}: {}", u.cost.input);
-        assert!(close(u.cost.output, 0.003), "{api}");
-        assert!(close(u.cost.cache_read, 0.0012), "{api}");
-        assert!(close(u.cost.cache_write, 0.001875), "{api}");
-        assert!(close(u.cost.total, 0.009075), "{api}");
+        check::usage_and_cost(api, true, Some(50)).await;
     }
 }
 
@@ -329,62 +155,34 @@ async fn every_stop_reason() {
     ];
     for api in APIS {
         for (stop, expected, error, raw) in &cases {
-            let server = server().await;
-            server.push(Turn::text("Some text.").with_stop(stop.clone()));
-            let (events, message) = run(&server, api, &keyed()).await;
-            assert_eq!(message.stop_reason, *expected, "{api} {stop:?}");
-            assert_eq!(message.error_message.as_deref(), *error, "{api} {stop:?}");
+            let message = check::stops_with(api, stop, *expected, *error).await;
             assert_eq!(message.raw_stop_reason.as_deref(), *raw, "{api} {stop:?}");
-            let terminal = events.last().unwrap();
-            assert_eq!(
-                matches!(terminal, AssistantEvent::Done { .. }),
-                error.is_none(),
-                "{api} {stop:?}"
-            );
-            // The text that did arrive is kept.
-            assert_eq!(message.text(), "Some text.", "{api} {stop:?}");
         }
         // toolUse comes with tool calls.
-        let server = server().await;
-        server.push(Turn::default().with_tool_call("ls", json!({})));
-        let (_, message) = run(&server, api, &keyed()).await;
-        assert_eq!(message.stop_reason, StopReason::ToolUse, "{api}");
-        assert_eq!(message.raw_stop_reason.as_deref(), Some("completed"));
+        check::tool_calls_stop_as_tool_use(api, "completed").await;
     }
 }
 
 #[tokio::test]
 async fn http_errors_carry_the_status_and_body() {
     for api in APIS {
-        for status in [400u16, 401, 429, 500] {
-            let server = server().await;
-            server.push(Turn::fault(Fault::Http {
-                status,
-                retry_after: None,
-                message: Some("nope".into()),
-            }));
-            let (events, message) = run(&server, api, &keyed()).await;
-            assert_eq!(kinds(&events), ["error"], "{api} {status}: no start");
-            assert_eq!(message.stop_reason, StopReason::Error);
+        let prefix = if api == AZURE {
+            "Azure OpenAI API error".to_string()
+        } else {
+            format!("test-{api} API error")
+        };
+        check::http_errors(api, |status| {
             let kind = match status {
                 401 => "invalid_api_key",
                 429 => "rate_limit_exceeded",
                 500 => "server_error",
                 _ => "invalid_request_error",
             };
-            let prefix = if api == AZURE {
-                "Azure OpenAI API error".to_string()
-            } else {
-                format!("test-{api} API error")
-            };
-            assert_eq!(
-                message.error_message.unwrap(),
-                format!(
-                    r#"{prefix} ({status}): {{"message":"nope","type":"{kind}","param":null,"code":"{kind}"}}"#
-                ),
-                "{api}"
-            );
-        }
+            format!(
+                r#"{prefix} ({status}): {{"message":"nope","type":"{kind}","param":null,"code":"{kind}"}}"#
+            )
+        })
+        .await;
     }
     // The official provider is named as pi names it.
     let server = server().await;
@@ -403,136 +201,37 @@ async fn http_errors_carry_the_status_and_body() {
 #[tokio::test]
 async fn retries_honour_retry_after_and_refuse_long_waits() {
     for api in APIS {
-        let server = server().await;
-        let quick = Fault::Http {
-            status: 429,
-            retry_after: Some(Duration::from_millis(10)),
-            message: None,
-        };
-        server.push(Turn::fault(quick));
-        server.push(Turn::fault(Fault::http(503)));
-        server.push(Turn::text("Third time lucky."));
-        let options = StreamOptions {
-            max_retries: 2,
-            ..keyed()
-        };
-        let (_, message) = run(&server, api, &options).await;
-        assert_eq!(message.text(), "Third time lucky.", "{api}");
-        assert_eq!(server.requests().len(), 3);
-
-        let server = self::server().await;
-        server.push(Turn::fault(Fault::Http {
-            status: 429,
-            retry_after: Some(Duration::from_secs(120)),
-            message: Some("slow down".into()),
-        }));
-        let (_, message) = run(&server, api, &options).await;
+        let error = check::retries_honour_retry_after(api, Some("slow down")).await;
         assert_eq!(
-            message.error_message.as_deref(),
-            Some("Server requested 120s retry delay (max: 60s). 429 slow down"),
+            error, "Server requested 120s retry delay (max: 60s). 429 slow down",
             "{api}"
         );
-        assert_eq!(server.requests().len(), 1);
     }
 }
 
 #[tokio::test]
 async fn a_stream_cut_midway_keeps_what_arrived() {
     for api in APIS {
-        let server = server().await;
-        server.push(
-            Turn::text("Hello there, friend of mine")
-                .with_chunks(6)
-                .with_fault(Fault::Cut { after_events: 7 }),
-        );
-        let (events, message) = run(&server, api, &keyed()).await;
-        assert_eq!(kinds(&events).first().map(String::as_str), Some("start"));
-        assert!(matches!(
-            events.last(),
-            Some(AssistantEvent::Error {
-                reason: StopReason::Error,
-                ..
-            })
-        ));
-        let text = message.text();
-        assert!(
-            !text.is_empty() && "Hello there, friend of mine".starts_with(&text),
-            "{api}: {text:?}"
-        );
-        let error = message.error_message.unwrap();
-        assert!(error.contains("Connection lost"), "{api}: {error}");
+        check::cut_midway_keeps_what_arrived(api, 7).await;
     }
 }
 
 #[tokio::test]
 async fn cancellation_ends_aborted_with_the_reference_texts() {
     for api in APIS {
-        let server = server().await;
-        server.push(
-            Turn::text("This answer never finishes")
-                .with_chunks(5)
-                .with_fault(Fault::Stall { after_events: 7 }),
-        );
-        let cancel = CancellationToken::new();
-        let options = StreamOptions {
-            cancel: Some(cancel.clone()),
-            ..keyed()
-        };
-        let model = server.model(api, "test-model");
-        let mut stream = pi_ai::stream(&model, &Context::from("Hi"), &options);
-        let mut seen = Vec::new();
-        while let Some(event) = stream.next().await {
-            if matches!(event, AssistantEvent::TextDelta { .. }) {
-                cancel.cancel();
-            }
-            seen.push(event);
-        }
-        let Some(AssistantEvent::Error { reason, error }) = seen.last() else {
-            panic!("{api}: {seen:?}")
-        };
-        assert_eq!(*reason, StopReason::Aborted, "{api}");
         // pi's SDK ends a cancelled body quietly, so the missing terminal event is reported.
         assert_eq!(
-            error.error_message.as_deref(),
-            Some("OpenAI Responses stream ended before a terminal response event")
+            check::cancel_mid_stream(api, 7).await,
+            "OpenAI Responses stream ended before a terminal response event"
         );
-        assert!(!error.text().is_empty(), "{api}: partial text kept");
-
-        // Cancelled before the request starts.
-        let cancelled = CancellationToken::new();
-        cancelled.cancel();
-        let options = StreamOptions {
-            cancel: Some(cancelled),
-            ..keyed()
-        };
-        let (events, message) = run(&server, api, &options).await;
-        assert_eq!(kinds(&events), ["error"]);
-        assert_eq!(message.stop_reason, StopReason::Aborted);
-        assert_eq!(message.error_message.as_deref(), Some("Request aborted"));
+        assert_eq!(check::cancel_before_start(api).await, "Request aborted");
     }
 }
 
 #[tokio::test]
 async fn a_missing_key_is_the_only_early_failure() {
     for api in APIS {
-        let server = server().await;
-        let model = server.model(api, "test-model");
-        let result = pi_ai::stream_simple(
-            &model,
-            &Context::from("Hi"),
-            &SimpleStreamOptions::default(),
-        );
-        let Err(StartError::NoApiKey { provider }) = result else {
-            panic!("{api}: started without a key")
-        };
-        assert_eq!(provider, format!("test-{api}"));
-        let (events, message) = run(&server, api, &StreamOptions::default()).await;
-        assert_eq!(kinds(&events), ["error"]);
-        assert_eq!(
-            message.error_message,
-            Some(format!("No API key for provider: test-{api}"))
-        );
-        assert!(server.requests().is_empty());
+        check::a_missing_key_is_the_only_early_failure(api).await;
     }
 }
 
@@ -556,6 +255,8 @@ async fn openai_requests_carry_auth_session_and_pi_headers() {
     assert!(request.header("user-agent").unwrap().starts_with("pi ("));
     assert_eq!(request.header("session_id"), Some("session-1"));
     assert_eq!(request.header("x-client-request-id"), Some("session-1"));
+    // Unlike Chat Completions, the Responses adapter sends no `x-session-affinity`.
+    assert_eq!(request.header("x-session-affinity"), None);
     assert_eq!(request.header("x-extra"), Some("1"));
     assert_ne!(
         request.header("accept"),
@@ -654,11 +355,6 @@ async fn thinking_levels_shape_the_request() {
     let server = server().await;
     let mut model = server.model(RESPONSES, "gpt-x");
     model.reasoning = true;
-    let simple = |level| SimpleStreamOptions {
-        base: keyed(),
-        reasoning: level,
-        ..SimpleStreamOptions::default()
-    };
     let mut copilot = model.clone();
     copilot.provider = "github-copilot".into();
     let mut mapped = model.clone();
@@ -672,13 +368,7 @@ async fn thinking_levels_shape_the_request() {
         (&mapped, Some(ThinkingLevel::High)),
         (&mapped, None),
     ];
-    for (model, level) in cases {
-        server.push(Turn::text("ok"));
-        pi_ai::complete_simple(model, &Context::from("Hi"), &simple(level))
-            .await
-            .unwrap();
-    }
-    let bodies: Vec<Value> = server.requests().into_iter().map(|r| r.body).collect();
+    let bodies = check::simple_request_bodies(&server, &cases).await;
     let reasoning = |i: usize| bodies[i].get("reasoning").cloned();
     assert_eq!(
         reasoning(0),
@@ -816,27 +506,10 @@ async fn refusals_and_errors_inside_the_stream() {
 #[tokio::test]
 async fn network_and_parse_failures_are_error_events() {
     for api in APIS {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        drop(listener);
-        let server = server().await;
-        let mut model = server.model(api, "test-model");
-        model.base_url = format!("http://127.0.0.1:{port}");
-        let (events, message) =
-            collect(pi_ai::stream(&model, &Context::from("Hi"), &keyed())).await;
-        assert_eq!(kinds(&events), ["error"], "{api}");
-        let error = message.error_message.unwrap();
-        assert!(error.starts_with("Connection error: "), "{api}: {error}");
-        assert!(!error.contains(&port.to_string()), "{api}: {error}");
-
-        server.push(Turn::raw(
-            "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"r\"}}\n\n\
-             event: response.output_text.delta\ndata: {not json\n\n",
-        ));
-        let (events, message) = run(&server, api, &keyed()).await;
-        assert!(matches!(events.last(), Some(AssistantEvent::Error { .. })));
-        let error = message.error_message.unwrap();
-        assert!(error.contains("{not json"), "{api}: {error}");
+        check::unreachable_server(api).await;
+        let body = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"r\"}}\n\n\
+             event: response.output_text.delta\ndata: {not json\n\n";
+        check::malformed_event(api, body.into()).await;
     }
 }
 

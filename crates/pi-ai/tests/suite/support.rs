@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use futures_util::StreamExt;
-use pi_ai::{AssistantEvent, AssistantMessage, AssistantStream, StreamOptions};
+use pi_ai::testing::TestServer;
+use pi_ai::{AssistantEvent, AssistantMessage, AssistantStream, Context, StreamOptions};
 use serde_json::Value;
 
 /// A file under the workspace's `fixtures/`.
@@ -24,6 +25,35 @@ pub fn keyed() -> StreamOptions {
     StreamOptions {
         api_key: Some("sk-test-key".into()),
         ..StreamOptions::default()
+    }
+}
+
+/// A loopback test server.
+pub async fn server() -> TestServer {
+    TestServer::start().await.expect("bind a loopback port")
+}
+
+/// Streams "Hello" to `api`'s test model on `server`.
+pub async fn run(
+    server: &TestServer,
+    api: &str,
+    options: &StreamOptions,
+) -> (Vec<AssistantEvent>, AssistantMessage) {
+    let model = server.model(api, "test-model");
+    collect(pi_ai::stream(&model, &Context::from("Hello"), options)).await
+}
+
+/// Whether a value parsed from a prefix (partial JSON) could still become `full`.
+pub fn consistent(partial: &Value, full: &Value) -> bool {
+    match (partial, full) {
+        (Value::Object(p), Value::Object(f)) => p
+            .iter()
+            .all(|(k, v)| f.get(k).is_some_and(|fv| consistent(v, fv))),
+        (Value::Array(p), Value::Array(f)) => {
+            p.len() <= f.len() && p.iter().zip(f).all(|(a, b)| consistent(a, b))
+        }
+        (Value::String(p), Value::String(f)) => f.starts_with(p.as_str()),
+        (p, f) => p == f,
     }
 }
 

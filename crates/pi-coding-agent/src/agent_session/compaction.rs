@@ -11,8 +11,8 @@ mod navigate;
 use std::sync::{Arc, Weak};
 
 use pi_agent_core::{
-    AgentContext, AgentEvent, AgentHooks, AgentMessage, AgentTool, BoxFuture, StreamFn,
-    TurnContext, TurnUpdate,
+    AgentContext, AgentEvent, AgentHooks, AgentMessage, BoxFuture, StreamFn, TurnContext,
+    TurnUpdate,
 };
 use pi_ai::{AssistantMessage, CancellationToken, Message, Model, SimpleStreamOptions, StopReason};
 use serde::Serialize;
@@ -21,7 +21,9 @@ use tokio::sync::Notify;
 use super::events::{SessionEvent, SummarySource};
 use super::hooks::SessionHooks;
 use super::{AgentSession, PromptError, Shared, lock};
-use crate::compaction::estimate::{branch_positions, calculate_context_tokens};
+use crate::compaction::estimate::{
+    branch_positions, calculate_context_tokens, context_tokens_upper_bound,
+};
 use crate::compaction::{
     CompactionReason, CompactionResult, SummarizationRetry, Summarizer, SummaryError, compact,
     estimate_context_tokens, estimate_projected_context_tokens, estimate_tokens,
@@ -139,7 +141,7 @@ impl PreviewPart {
 pub(super) struct CompactionState {
     /// `compaction` and `branchSummary` settings.
     settings: Arc<Settings>,
-    /// `set_auto_compaction_enabled`, over `compaction.enabled`.
+    /// `set_auto_compaction`, over `compaction.enabled`.
     auto_enabled: Option<bool>,
     /// Overflow recovery was tried since the last user message.
     overflow_recovery_attempted: bool,
@@ -263,7 +265,7 @@ impl AgentSession {
 
     /// Turns automatic compaction on or off for this session (the caller persists the
     /// setting, as `compaction.enabled`, if it wants to).
-    pub fn set_auto_compaction_enabled(&self, enabled: bool) {
+    pub fn set_auto_compaction(&self, enabled: bool) {
         lock(&self.shared.compaction).auto_enabled = Some(enabled);
     }
 
@@ -820,7 +822,7 @@ impl AgentSession {
     /// and hands the loop the rebuilt context.
     async fn compact_before_next_turn(
         &self,
-        tools: Vec<Arc<dyn AgentTool>>,
+        context: &AgentContext,
         cancel: &CancellationToken,
     ) -> Option<TurnUpdate> {
         let model = self.model()?;
@@ -828,6 +830,12 @@ impl AgentSession {
             return None;
         }
         let settings = self.compaction_settings_for(Some(&model)).ok()?;
+        // The run's context is the session's projection: when even the larger of its two
+        // estimates is under the threshold, the session need not be read.
+        let bound = context_tokens_upper_bound(&context.messages);
+        if !should_compact(bound, model.context_window, &settings) {
+            return None;
+        }
         let tokens = {
             let session = self.session();
             let projection = session.build_session_projection().ok()?;
@@ -844,7 +852,10 @@ impl AgentSession {
         }
         let messages = self.agent.state().messages.clone();
         Some(TurnUpdate {
-            context: Some(AgentContext { messages, tools }),
+            context: Some(AgentContext {
+                messages,
+                tools: context.tools.clone(),
+            }),
             ..TurnUpdate::default()
         })
     }
@@ -1044,14 +1055,13 @@ impl AgentHooks for RunHooks {
         turn: TurnContext<'a>,
         cancel: &'a CancellationToken,
     ) -> BoxFuture<'a, Option<TurnUpdate>> {
-        let tools = turn.context.tools.clone();
         Box::pin(async move {
             let shared = self.shared.upgrade()?;
             let session = AgentSession {
                 agent: shared.agent.clone(),
                 shared,
             };
-            session.compact_before_next_turn(tools, cancel).await
+            session.compact_before_next_turn(turn.context, cancel).await
         })
     }
 }

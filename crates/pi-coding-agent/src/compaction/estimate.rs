@@ -147,6 +147,23 @@ pub fn estimate_projected_context_tokens(
     }
 }
 
+/// An upper bound of [`estimate_projected_context_tokens`] for the projection's messages,
+/// computed from the messages alone: the larger of the usage-based and the full estimate.
+/// When it is below the threshold, the exact estimate is too, and the session need not be
+/// read.
+pub fn context_tokens_upper_bound(messages: &[AgentMessage]) -> u64 {
+    let usage_based = estimate_context_tokens(messages).tokens;
+    let system = pi_ai::current_system_message(messages.iter().filter_map(AgentMessage::as_llm));
+    let full = system.map_or(0, |system| {
+        estimate_tokens(&AgentMessage::Llm(Message::System(system)))
+    }) + messages
+        .iter()
+        .filter(|message| message.role() != "system")
+        .map(estimate_tokens)
+        .sum::<u64>();
+    usage_based.max(full)
+}
+
 /// Positions in the session index of the current branch, root first.
 pub(crate) fn branch_positions(session: &SessionManager) -> Vec<usize> {
     let index = session.index();
@@ -315,6 +332,23 @@ mod tests {
         let none = estimate_context_tokens(&messages[..1]);
         assert_eq!(none.last_usage_index, None);
         assert_eq!(none.tokens, 2);
+    }
+
+    #[test]
+    fn the_upper_bound_covers_usage_and_characters() {
+        // Usage says 150, the characters say 2 + 1 + 2.
+        let messages = vec![
+            UserMessage::text("Hello").into(),
+            assistant("Hi", usage(100, 50, 0, 0), StopReason::Stop),
+            UserMessage::text("12345678").into(),
+        ];
+        assert_eq!(context_tokens_upper_bound(&messages), 152);
+        // A response with little usage and a long text: the characters win.
+        let messages = vec![
+            UserMessage::text("x".repeat(4000)).into(),
+            assistant("ok", usage(10, 1, 0, 0), StopReason::Stop),
+        ];
+        assert_eq!(context_tokens_upper_bound(&messages), 1001);
     }
 
     #[test]

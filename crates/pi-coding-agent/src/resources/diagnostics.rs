@@ -34,6 +34,8 @@ pub enum ResourceKind {
     /// A prompt template (pi calls its collisions `prompt` ones).
     #[serde(rename = "prompt")]
     PromptTemplate,
+    /// A theme.
+    Theme,
 }
 
 /// The two resources a collision is between.

@@ -1,4 +1,4 @@
-//! Which files in a resource directory are skills or prompt templates.
+//! Which files in a resource directory are skills, prompt templates or themes.
 //!
 //! Every walk lists entries in name order, follows symbolic links, passes over hidden
 //! entries, `node_modules` and broken links, and honours ignore files (see
@@ -76,6 +76,26 @@ fn walk_skills(
 
 /// The Markdown files directly in `dir` (a conventional prompts directory).
 pub(crate) fn prompt_files(dir: &Path) -> Vec<PathBuf> {
+    top_level_files(dir, b".md")
+}
+
+/// The JSON files directly in `dir` (a conventional themes directory).
+pub(crate) fn theme_files(dir: &Path) -> Vec<PathBuf> {
+    top_level_files(dir, b".json")
+}
+
+/// Every Markdown file under `dir`, at any depth (a prompts directory named in settings).
+pub(crate) fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    nested_files(dir, b".md")
+}
+
+/// Every JSON file under `dir`, at any depth (a themes directory named in settings).
+pub(crate) fn json_files(dir: &Path) -> Vec<PathBuf> {
+    nested_files(dir, b".json")
+}
+
+/// The files directly in `dir` whose names end with `suffix`.
+fn top_level_files(dir: &Path, suffix: &[u8]) -> Vec<PathBuf> {
     let Ok(entries) = read_dir_sorted(dir) else {
         return Vec::new();
     };
@@ -83,23 +103,25 @@ pub(crate) fn prompt_files(dir: &Path) -> Vec<PathBuf> {
     rules.add_dir(dir);
     entries
         .into_iter()
-        .filter(|entry| walkable(entry) && entry.kind == EntryKind::File && entry.is_markdown())
+        .filter(|entry| {
+            walkable(entry) && entry.kind == EntryKind::File && entry.name_bytes().ends_with(suffix)
+        })
         .filter(|entry| !rules.is_ignored(&entry.path, false))
         .map(|entry| entry.path)
         .collect()
 }
 
-/// Every Markdown file under `dir`, at any depth (a prompts directory named in settings).
-pub(crate) fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+/// The files under `dir`, at any depth, whose names end with `suffix`.
+fn nested_files(dir: &Path, suffix: &[u8]) -> Vec<PathBuf> {
     let mut files = Vec::new();
     if dir.is_dir() {
         let mut rules = IgnoreRules::new(dir);
-        walk_markdown(dir, &mut rules, &mut files);
+        walk_files(dir, suffix, &mut rules, &mut files);
     }
     files
 }
 
-fn walk_markdown(dir: &Path, rules: &mut IgnoreRules, files: &mut Vec<PathBuf>) {
+fn walk_files(dir: &Path, suffix: &[u8], rules: &mut IgnoreRules, files: &mut Vec<PathBuf>) {
     rules.add_dir(dir);
     let Ok(entries) = read_dir_sorted(dir) else {
         return;
@@ -110,8 +132,10 @@ fn walk_markdown(dir: &Path, rules: &mut IgnoreRules, files: &mut Vec<PathBuf>) 
             continue;
         }
         match entry.kind {
-            EntryKind::Dir => walk_markdown(&entry.path, rules, files),
-            EntryKind::File if entry.is_markdown() => files.push(entry.path.clone()),
+            EntryKind::Dir => walk_files(&entry.path, suffix, rules, files),
+            EntryKind::File if entry.name_bytes().ends_with(suffix) => {
+                files.push(entry.path.clone());
+            }
             _ => {}
         }
     }

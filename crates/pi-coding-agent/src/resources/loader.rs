@@ -16,7 +16,7 @@ use super::sources::{Candidate, Kind, SourceInputs, candidates};
 
 /// The discovered and configured candidates (unless discovery is off) followed by the
 /// command line's paths, resolved and each listed once.
-fn paths_to_load(
+pub(super) fn paths_to_load(
     kind: Kind,
     inputs: &SourceInputs<'_>,
     disabled: bool,

@@ -1,12 +1,13 @@
-//! Which skill and prompt template files pi considers before the command line's, and in
-//! which order (the first of two with one name wins).
+//! Which skill, prompt template and theme files pi considers before the command line's, and
+//! in which order (the first of two with one name wins).
 //!
 //! Paths from the project's settings come first, then the project's conventional
 //! directories (`.pi/skills`, the `.agents/skills` of the cwd and its ancestors,
-//! `.pi/prompts`), then paths from the user's settings, then the user's directories
-//! (`<agent dir>/skills`, `~/.agents/skills`, `<agent dir>/prompts`). Project resources are
-//! only considered in a trusted project. Each file is listed once (by canonical path), with
-//! whether the settings' patterns leave it enabled.
+//! `.pi/prompts`, `.pi/themes`), then paths from the user's settings, then the user's
+//! directories (`<agent dir>/skills`, `~/.agents/skills`, `<agent dir>/prompts`,
+//! `<agent dir>/themes`). Project resources are only considered in a trusted project. Each
+//! file is listed once (by canonical path), with whether the settings' patterns leave it
+//! enabled.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,8 @@ use indexmap::IndexMap;
 
 use super::diagnostics::{ResourceScope, ResourceSource, SourceInfo};
 use super::discovery::{
-    SkillLayout, ancestor_agents_skill_dirs, markdown_files, prompt_files, skill_files,
+    SkillLayout, ancestor_agents_skill_dirs, json_files, markdown_files, prompt_files, skill_files,
+    theme_files,
 };
 use super::paths::{EntryKind, canonicalize_or_self, path_kind, resolve_input_path};
 use super::patterns::{apply_patterns, enabled_by_overrides, is_pattern};
@@ -27,6 +29,8 @@ pub(crate) enum Kind {
     Skills,
     /// Prompt templates.
     Prompts,
+    /// Themes.
+    Themes,
 }
 
 /// Where to look and the settings arrays of one kind (`skills` or `prompts`).
@@ -163,6 +167,22 @@ pub(crate) fn candidates(kind: Kind, inputs: &SourceInputs<'_>) -> Vec<Candidate
                 inputs.user_entries,
             );
         }
+        Kind::Themes => {
+            if inputs.project_trusted {
+                discover(
+                    theme_files(&project_base.join("themes")),
+                    ResourceScope::Project,
+                    &project_base,
+                    project_entries,
+                );
+            }
+            discover(
+                theme_files(&inputs.agent_dir.join("themes")),
+                ResourceScope::User,
+                inputs.agent_dir,
+                inputs.user_entries,
+            );
+        }
     }
     let mut ordered: Vec<Candidate> = found.into_values().collect();
     ordered.sort_by_key(Candidate::rank);
@@ -195,6 +215,7 @@ fn configured(
             Some(EntryKind::Dir) => files.extend(match kind {
                 Kind::Skills => skill_files(&path, SkillLayout::Pi),
                 Kind::Prompts => markdown_files(&path),
+                Kind::Themes => json_files(&path),
             }),
             _ => {}
         }

@@ -560,26 +560,7 @@ fn ctrl_c_in_print_mode_aborts_and_keeps_the_session() {
         Turn::text("a long answer that never finishes")
             .with_fault(Fault::Stall { after_events: 2 }),
     );
-    let child = pi
-        .command()
-        .args(["--model", "test-openai/m", "-p", "write a novel"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait until the response is streaming.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while pi.server.requests().is_empty() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = child.wait_with_output().unwrap();
+    let output = pi.interrupted(&["--model", "test-openai/m", "-p", "write a novel"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
@@ -604,24 +585,7 @@ fn ctrl_c_cancels_a_pending_retry() {
     )
     .unwrap();
     pi.push(Turn::fault(Fault::http(503)));
-    let child = pi
-        .command()
-        .args(["--model", "test-openai/m", "--mode", "json", "hi"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while pi.server.requests().is_empty() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = pi.interrupted(&["--model", "test-openai/m", "--mode", "json", "hi"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let events: Vec<serde_json::Value> = stdout
         .lines()

@@ -115,7 +115,7 @@ impl Pi {
 
     /// The command, with a clean environment.
     pub fn command(&self) -> std::process::Command {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pi"));
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("pi"));
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -128,24 +128,41 @@ impl Pi {
 
     /// Runs `pi args...` with `stdin` and waits for it.
     pub fn run(&self, args: &[&str], stdin: &str) -> Run {
-        use std::io::Write;
-        let mut child = self
-            .command()
+        let output = assert_cmd::Command::from_std(self.command())
             .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
+            .write_stdin(stdin)
+            .output()
             .unwrap();
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.as_bytes()).unwrap();
-        drop(input);
-        let output = child.wait_with_output().unwrap();
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
+    }
+
+    /// Runs `pi args...`, sends it Ctrl+C (SIGINT) once its first request is being answered,
+    /// and waits for it.
+    pub fn interrupted(&self, args: &[&str]) -> std::process::Output {
+        let child = self
+            .command()
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while self.server.requests().is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // Past the request: streaming, or waiting to retry.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        child.wait_with_output().unwrap()
     }
 
     /// The session files written so far.

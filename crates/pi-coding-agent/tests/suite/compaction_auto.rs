@@ -433,7 +433,7 @@ async fn a_failing_summarizer_stops_automatic_compaction_for_the_prompt() {
 async fn automatic_compaction_can_be_switched_off() {
     let h = Harness::new(threshold_settings(), small_window).await;
     assert!(h.session.auto_compaction_enabled());
-    h.session.set_auto_compaction_enabled(false);
+    h.session.set_auto_compaction(false);
     assert!(!h.session.auto_compaction_enabled());
     h.push(Turn::text("First answer.").with_usage(usage(950)));
     h.prompt("first prompt").await;
@@ -442,7 +442,7 @@ async fn automatic_compaction_can_be_switched_off() {
     assert!(compaction_events(&h).is_empty());
 
     // Switched on again, the next prompt compacts before it is sent.
-    h.session.set_auto_compaction_enabled(true);
+    h.session.set_auto_compaction(true);
     h.clear_events();
     h.push(Turn::text("## Goal\nHistory."));
     h.push(Turn::text("## Original Request\nSecond."));

@@ -436,12 +436,14 @@ async fn a_compaction_can_be_cancelled_and_holds_prompts_off_meanwhile() {
     h.push(Turn::fault(Fault::Stall { after_events: 1 }));
     let session = h.session.clone();
     let compaction = tokio::spawn(async move { session.compact(None).await });
-    for _ in 0..200 {
-        if h.session.is_compacting() {
+    // Cancel once the summary request is out (and stalled), so that it took its turn.
+    for _ in 0..400 {
+        if h.requests().len() == 3 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
+    assert_eq!(h.requests().len(), 3);
     assert!(h.session.is_compacting());
     let refused = h.session.prompt("meanwhile", Vec::new()).await.unwrap_err();
     assert_eq!(

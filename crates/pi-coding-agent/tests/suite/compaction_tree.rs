@@ -349,12 +349,14 @@ async fn an_aborted_summary_cancels_the_navigation() {
     let u1 = message_id(&h, "user", 0);
     let session = h.session.clone();
     let navigation = tokio::spawn(async move { session.navigate_tree(&u1, summarize()).await });
-    for _ in 0..200 {
-        if h.session.is_compacting() {
+    // Cancel once the summary request is out (and stalled).
+    for _ in 0..400 {
+        if h.requests().len() == 3 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    assert_eq!(h.requests().len(), 3);
     assert!(h.session.is_compacting());
     // Another navigation meanwhile is refused.
     let a1 = message_id(&h, "assistant", 0);

@@ -96,7 +96,16 @@ pub struct Markdown {
     padding_y: usize,
     theme: MarkdownTheme,
     background: Option<StyleFn>,
+    text_style: Option<TextStyle>,
     cache: Option<(usize, Vec<String>)>,
+}
+
+/// The style of plain text in a [`Markdown`] component, and the escape sequence that opens
+/// it, re-emitted after each inline span (bold, code, a link) whose own reset ends it.
+#[derive(Clone)]
+struct TextStyle {
+    style: StyleFn,
+    prefix: String,
 }
 
 impl std::fmt::Debug for Markdown {
@@ -142,8 +151,23 @@ impl Markdown {
             padding_y,
             theme,
             background: None,
+            text_style: None,
             cache: None,
         }
+    }
+
+    /// Styles plain text (paragraphs, list items, quotes; not headings or code) with
+    /// `style`, for example a colour for user messages or italic colour for thinking.
+    pub fn with_text_style(mut self, style: StyleFn) -> Self {
+        // The style's opening sequence is what precedes a placeholder once styled.
+        let styled = style("\0");
+        let prefix = styled
+            .find('\0')
+            .map(|at| styled[..at].to_owned())
+            .unwrap_or_default();
+        self.text_style = Some(TextStyle { style, prefix });
+        self.cache = None;
+        self
     }
 
     /// Fills the rows with a background style.
@@ -170,18 +194,47 @@ impl Markdown {
     }
 
     fn inline(&self, inlines: &[Inline]) -> String {
+        self.inline_styled(inlines, self.text_style.as_ref())
+    }
+
+    fn inline_styled(&self, inlines: &[Inline], text_style: Option<&TextStyle>) -> String {
         let t = &self.theme;
         let mut out = String::new();
-        for node in inlines {
+        let prefix = text_style.map_or("", |s| s.prefix.as_str());
+        for (i, node) in inlines.iter().enumerate() {
+            // The plain-text style is re-opened after a span only when text follows it.
+            let reopen = if i + 1 < inlines.len() { prefix } else { "" };
             match node {
-                Inline::Text(s) | Inline::Html(s) => out.push_str(s),
-                Inline::Code(c) => out.push_str(&(t.code)(c)),
-                Inline::Strong(c) => out.push_str(&(t.bold)(&self.inline(c))),
-                Inline::Emphasis(c) => out.push_str(&(t.italic)(&self.inline(c))),
-                Inline::Strikethrough(c) => out.push_str(&(t.strikethrough)(&self.inline(c))),
+                Inline::Text(s) | Inline::Html(s) => match text_style {
+                    Some(style) => {
+                        for (i, segment) in s.split('\n').enumerate() {
+                            if i > 0 {
+                                out.push('\n');
+                            }
+                            out.push_str(&(style.style)(segment));
+                        }
+                    }
+                    None => out.push_str(s),
+                },
+                Inline::Code(c) => {
+                    out.push_str(&(t.code)(c));
+                    out.push_str(reopen);
+                }
+                Inline::Strong(c) => {
+                    out.push_str(&(t.bold)(&self.inline_styled(c, text_style)));
+                    out.push_str(reopen);
+                }
+                Inline::Emphasis(c) => {
+                    out.push_str(&(t.italic)(&self.inline_styled(c, text_style)));
+                    out.push_str(reopen);
+                }
+                Inline::Strikethrough(c) => {
+                    out.push_str(&(t.strikethrough)(&self.inline_styled(c, text_style)));
+                    out.push_str(reopen);
+                }
                 Inline::Break => out.push('\n'),
                 Inline::Link { url, children } => {
-                    let text = self.inline(children);
+                    let text = self.inline_styled(children, text_style);
                     let styled = (t.link)(&(t.underline)(&text));
                     if t.hyperlinks {
                         out.push_str(&hyperlink(&styled, url));
@@ -194,6 +247,7 @@ impl Markdown {
                             out.push_str(&(t.link_url)(&format!(" ({url})")));
                         }
                     }
+                    out.push_str(reopen);
                 }
             }
         }
@@ -236,7 +290,7 @@ impl Markdown {
                     };
                     (t.heading)(&(t.bold)(&inner))
                 };
-                let text = style(&self.inline(inlines));
+                let text = style(&self.inline_styled(inlines, None));
                 if *level >= 3 {
                     vec![format!(
                         "{}{text}",

@@ -15,6 +15,7 @@ use crate::message::{
 };
 use crate::model::Model;
 use crate::options::{CacheRetention, StreamOptions};
+use crate::providers::{has_non_additive_tool_changes, request_tools, truncate_chars};
 use crate::tool::Tool;
 use crate::transform::{sanitize_id, transform_messages, truncate_utf16};
 
@@ -32,14 +33,7 @@ pub(super) fn build_body(
     let anchors_additions = compat.supports_mid_convo_system_messages
         && compat.supports_mid_convo_tool_additions
         && !has_non_additive_tool_changes(&transcript);
-    let request_tools: Vec<Tool> = if anchors_additions {
-        transcript
-            .initial_system()
-            .and_then(|s| s.tools_added.clone())
-            .unwrap_or_default()
-    } else {
-        transcript.current_tools().into_iter().cloned().collect()
-    };
+    let request_tools = request_tools(&transcript, anchors_additions);
     let grammar_inputs = grammar_inputs(&transcript, compat)?;
     let has_tool_history = transcript.messages.iter().any(|m| match m.as_ref() {
         Message::ToolResult(_) => true,
@@ -136,30 +130,6 @@ pub(super) fn build_body(
         body.extend(params.clone());
     }
     Ok((Value::Object(body), grammar_inputs))
-}
-
-/// The first `max` characters (code points) of `text`.
-fn truncate_chars(text: &str, max: usize) -> &str {
-    text.char_indices()
-        .nth(max)
-        .map_or(text, |(index, _)| &text[..index])
-}
-
-fn has_non_additive_tool_changes(transcript: &Transcript<'_>) -> bool {
-    let mut declared = std::collections::HashSet::new();
-    for message in &transcript.messages {
-        if let Message::System(system) = message.as_ref() {
-            if system.tools_removed.as_ref().is_some_and(|r| !r.is_empty()) {
-                return true;
-            }
-            for tool in system.tools_added.iter().flatten() {
-                if !declared.insert(tool.name.clone()) {
-                    return true;
-                }
-            }
-        }
-    }
-    false
 }
 
 fn grammar_inputs(

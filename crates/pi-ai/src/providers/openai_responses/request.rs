@@ -18,6 +18,7 @@ use crate::message::{
 use crate::model::{LevelValue, Model, ThinkingLevel};
 use crate::options::{CacheRetention, StreamOptions};
 use crate::providers::openai_completions::short_hash;
+use crate::providers::{has_non_additive_tool_changes, request_tools, truncate_chars};
 use crate::tool::Tool;
 
 /// The property each grammar tool's single input lives in, by tool name.
@@ -53,14 +54,7 @@ pub(crate) fn build_body(
     let grammar_inputs = grammar_inputs(&transcript, compat)?;
     let anchors_additions = (compat.supports_additional_tools || compat.supports_tool_search)
         && !has_non_additive_tool_changes(&transcript);
-    let request_tools: Vec<Tool> = if anchors_additions {
-        transcript
-            .initial_system()
-            .and_then(|s| s.tools_added.clone())
-            .unwrap_or_default()
-    } else {
-        transcript.current_tools().into_iter().cloned().collect()
-    };
+    let request_tools = request_tools(&transcript, anchors_additions);
     let input = Converter {
         model,
         compat,
@@ -168,31 +162,6 @@ fn apply_reasoning(
     if target.flavor == Flavor::OpenAi && model.provider == "xai" {
         body.insert("include".into(), json!([ENCRYPTED_REASONING]));
     }
-}
-
-/// The first `max` characters (code points) of `text`.
-fn truncate_chars(text: &str, max: usize) -> &str {
-    text.char_indices()
-        .nth(max)
-        .map_or(text, |(index, _)| &text[..index])
-}
-
-/// Whether a tool was removed or redeclared: additions anchored in place cannot say that.
-fn has_non_additive_tool_changes(transcript: &Transcript<'_>) -> bool {
-    let mut declared = std::collections::HashSet::new();
-    for message in &transcript.messages {
-        if let Message::System(system) = message.as_ref() {
-            if system.tools_removed.as_ref().is_some_and(|r| !r.is_empty()) {
-                return true;
-            }
-            for tool in system.tools_added.iter().flatten() {
-                if !declared.insert(tool.name.as_str()) {
-                    return true;
-                }
-            }
-        }
-    }
-    false
 }
 
 /// The input property of every grammar tool the transcript declares (the latest

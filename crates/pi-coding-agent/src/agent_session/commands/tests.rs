@@ -462,6 +462,6 @@ async fn switches_and_modes() {
     session.set_auto_retry(true);
     assert!(session.auto_retry_enabled());
     assert!(session.auto_compaction_enabled());
-    session.set_auto_compaction_enabled(false);
+    session.set_auto_compaction(false);
     assert!(!session.auto_compaction_enabled());
 }

@@ -66,6 +66,9 @@ pub(super) enum Command {
     },
     AbortBash,
     GetSessionStats,
+    ExportHtml {
+        output_path: Option<String>,
+    },
     SwitchSession {
         session_path: String,
     },
@@ -228,6 +231,9 @@ fn command(name: &str, fields: &Map<String, Value>) -> Result<Command, String> {
         },
         "abort_bash" => Command::AbortBash,
         "get_session_stats" => Command::GetSessionStats,
+        "export_html" => Command::ExportHtml {
+            output_path: f.optional_string("outputPath")?,
+        },
         "switch_session" => Command::SwitchSession {
             session_path: f.string("sessionPath")?,
         },

@@ -179,7 +179,7 @@ async fn run(rpc: &Rpc, id: Option<&Value>, command: Command) -> Result<Reply, S
             Reply::Data(to_value(&preview))
         }
         Command::SetAutoCompaction { enabled } => {
-            session.set_auto_compaction_enabled(enabled);
+            session.set_auto_compaction(enabled);
             services.save_setting("compaction", Some("enabled"), enabled.into())?;
             Reply::Done
         }
@@ -213,7 +213,15 @@ async fn run(rpc: &Rpc, id: Option<&Value>, command: Command) -> Result<Reply, S
             Reply::Done
         }
         Command::GetSessionStats => {
-            Reply::Data(to_value(&session.session_stats().map_err(|e| error(&e))?))
+            let stats = blocking(&session, |s| s.session_stats()).await?;
+            Reply::Data(to_value(&stats))
+        }
+        Command::ExportHtml { output_path } => {
+            let path = blocking(&session, move |s| {
+                s.export_html(output_path.as_deref().map(std::path::Path::new))
+            })
+            .await?;
+            Reply::Data(json!({"path": path}))
         }
         Command::SwitchSession { session_path } => {
             rpc.runtime
@@ -240,18 +248,20 @@ async fn run(rpc: &Rpc, id: Option<&Value>, command: Command) -> Result<Reply, S
             Reply::Data(json!({"cancelled": false}))
         }
         Command::GetForkMessages => {
-            let messages = session.fork_messages().map_err(|e| error(&e))?;
+            let messages = blocking(&session, |s| s.fork_messages()).await?;
             Reply::Data(json!({"messages": to_value(&messages)}))
         }
         Command::GetEntries { since } => {
-            let (entries, leaf) = session
-                .entries_since(since.as_deref())
-                .map_err(|e| error(&e))?;
+            let (entries, leaf) =
+                blocking(&session, move |s| s.entries_since(since.as_deref())).await?;
             Reply::Data(json!({"entries": entries, "leafId": leaf}))
         }
         Command::GetTree => {
-            let tree = session.tree_json().map_err(|e| error(&e))?;
-            let leaf = session.session().leaf_id().map(str::to_string);
+            let (tree, leaf) = blocking(&session, |s| {
+                let leaf = s.session().leaf_id().map(str::to_string);
+                s.tree_json().map(|tree| (tree, leaf))
+            })
+            .await?;
             Reply::RawData(format!("{{\"tree\":{tree},\"leafId\":{}}}", to_json(&leaf)))
         }
         // pi leaves `text` out when there is none.
@@ -334,6 +344,23 @@ fn state(session: &AgentSession) -> Value {
         session.pending_message_count().into(),
     );
     Value::Object(state)
+}
+
+/// Runs work that reads the whole session file off the command loop, so that other commands
+/// (an `abort`, say) are answered meanwhile.
+async fn blocking<T, E>(
+    session: &AgentSession,
+    work: impl FnOnce(&AgentSession) -> Result<T, E> + Send + 'static,
+) -> Result<T, String>
+where
+    T: Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    let session = session.clone();
+    match tokio::task::spawn_blocking(move || work(&session)).await {
+        Ok(result) => result.map_err(|err| err.to_string()),
+        Err(err) => Err(format!("Command failed: {err}")),
+    }
 }
 
 fn to_value(value: &impl serde::Serialize) -> Value {
