@@ -39,6 +39,9 @@ struct Rpc {
     max_line: usize,
     /// Set when input ended: prompts not yet running are no longer started.
     closing: AtomicBool,
+    /// Held by a prompt from its checks until its run has started, so that two prompts
+    /// never both pass the "agent is idle" check.
+    prompt_gate: tokio::sync::Mutex<()>,
 }
 
 /// Runs RPC mode over `input` and `output` until the input ends (exit code 0) or a
@@ -62,6 +65,7 @@ async fn run_with_limit(
         output: Output::new(output),
         max_line,
         closing: AtomicBool::new(false),
+        prompt_gate: tokio::sync::Mutex::new(()),
     };
     let events = rpc.output.clone();
     rpc.runtime
@@ -144,3 +148,6 @@ async fn recv(signal: &mut Option<tokio::signal::unix::Signal>) -> Option<()> {
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -76,10 +76,11 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
                 let record = &self.buffer[self.start..end];
                 self.start = end + 1;
                 self.scanned = self.start;
-                if let Some(skipped) = self.skipping.take() {
-                    return Some(Line::TooLong(skipped + record.len()));
+                match self.skipping.take() {
+                    Some(skipped) => Some(Line::TooLong(skipped + record.len())),
+                    None if record.len() > self.max_line => Some(Line::TooLong(record.len())),
+                    None => Some(Line::Text(decode(record))),
                 }
-                Some(Line::Text(decode(record)))
             }
             None => {
                 self.scanned = self.buffer.len();
@@ -130,6 +131,10 @@ mod tests {
             _: &mut std::task::Context<'_>,
             buf: &mut tokio::io::ReadBuf<'_>,
         ) -> std::task::Poll<std::io::Result<()>> {
+            // An empty read means the end of input: skip empty chunks.
+            while self.0.front().is_some_and(Vec::is_empty) {
+                self.0.pop_front();
+            }
             if let Some(mut chunk) = self.0.pop_front() {
                 let n = chunk.len().min(buf.remaining());
                 buf.put_slice(&chunk[..n]);
@@ -182,6 +187,16 @@ mod tests {
         assert_eq!(
             read_all(vec![vec![0xff, b'a', 0xc3, b'\n']], MAX_LINE_BYTES),
             texts(&["\u{fffd}a\u{fffd}"])
+        );
+    }
+
+    #[test]
+    fn an_over_long_line_read_at_once_is_reported() {
+        let mut input = vec![b'x'; 100];
+        input.extend_from_slice(b"\nok\n");
+        assert_eq!(
+            read_all(vec![input], 50),
+            vec![Line::TooLong(100), Line::Text("ok".into())]
         );
     }
 

@@ -40,6 +40,7 @@ async fn prompt(
     images: Vec<pi_ai::ImageContent>,
     behavior: Option<crate::agent_session::StreamingBehavior>,
 ) {
+    let gate = rpc.prompt_gate.lock().await;
     let session = rpc.runtime.session();
     let prepared = match session.prompt_or_queue(message, images, behavior).await {
         Ok(prepared) => prepared,
@@ -62,9 +63,23 @@ async fn prompt(
         return;
     }
     rpc.output.respond(id, "prompt", Reply::Done);
+    // The first poll starts the run (the agent is busy from then on); only then may the next
+    // prompt be checked.
+    let run = session.run_prepared(prepared);
+    let mut run = std::pin::pin!(run);
+    let outcome = match futures_util::FutureExt::now_or_never(run.as_mut()) {
+        Some(outcome) => {
+            drop(gate);
+            outcome
+        }
+        None => {
+            drop(gate);
+            run.await
+        }
+    };
     // Failures after acceptance show in the events; one that loses data is worth a word on
     // stderr.
-    if let Err(error) = session.run_prepared(prepared).await {
+    if let Err(error) = outcome {
         crate::app::eprintln_plain(&format!("Error: {error}"));
     }
 }
