@@ -70,7 +70,13 @@ fn run(argv: Vec<OsString>) -> i32 {
             .enable_all()
             .build()
         {
-            Ok(runtime) => runtime.block_on(startup::run(args, mode)),
+            Ok(runtime) => {
+                let code = runtime.block_on(startup::run(args, mode));
+                // Do not wait for blocking reads of a stdin that is still open (RPC mode
+                // ended by a signal).
+                runtime.shutdown_background();
+                code
+            }
             Err(err) => {
                 eprintln_plain(&format!("Error: cannot start: {err}"));
                 1

@@ -137,8 +137,11 @@ impl SessionRuntime {
         old.shut_down().await;
         // The current file is locked by its session: let go of it before opening it again.
         let released = match &current_file {
-            Some(file) if same_file(file, &target) => Some(old.take_session_manager()?),
-            _ => None,
+            Some(file) if same_file(file, &target) => {
+                drop(old.take_session_manager()?);
+                true
+            }
+            _ => false,
         };
         let opened = SessionManager::open(&target, None, None)
             .map_err(CommandError::from)
@@ -149,13 +152,11 @@ impl SessionRuntime {
         match opened {
             Ok(manager) => self.install(&old, manager),
             Err(err) => {
-                if let Some(released) = released {
-                    drop(released);
-                    if let Some(file) = current_file
-                        && let Ok(reopened) = SessionManager::open(&file, None, None)
-                    {
-                        *old.session() = reopened;
-                    }
+                if released
+                    && let Some(file) = current_file
+                    && let Ok(reopened) = SessionManager::open(&file, None, None)
+                {
+                    *old.session() = reopened;
                 }
                 Err(err)
             }

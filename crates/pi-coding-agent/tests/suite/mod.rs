@@ -15,6 +15,7 @@ mod interactive_footer;
 mod interactive_keybindings;
 mod interactive_theme;
 mod rpc;
+mod rpc_fuzz;
 mod rpc_support;
 mod session_context;
 mod session_crash;

@@ -129,6 +129,23 @@ impl RpcClient {
         )
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for pi to exit on its own; returns its exit code.
+    pub fn wait_exit(&mut self) -> i32 {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "pi did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// The parsed records of the transcript.
     pub fn records(&self) -> Vec<Value> {
         self.transcript
