@@ -40,7 +40,8 @@ struct Rpc {
     /// Set when input ended: prompts not yet running are no longer started.
     closing: AtomicBool,
     /// Held by a prompt from its checks until its run has started, so that two prompts
-    /// never both pass the "agent is idle" check.
+    /// never both pass the "agent is idle" check, and by a session replacement, so that no
+    /// prompt is checked against a session that is going away.
     prompt_gate: tokio::sync::Mutex<()>,
 }
 

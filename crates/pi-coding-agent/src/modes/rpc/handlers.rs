@@ -105,6 +105,7 @@ async fn run(rpc: &Rpc, id: Option<&Value>, command: Command) -> Result<Reply, S
         }
         Command::ClearQueue => Reply::Data(to_value(&session.clear_queue())),
         Command::NewSession { parent_session } => {
+            let _no_prompt_starts = rpc.prompt_gate.lock().await;
             rpc.runtime
                 .new_session(parent_session)
                 .await
@@ -239,6 +240,7 @@ async fn run(rpc: &Rpc, id: Option<&Value>, command: Command) -> Result<Reply, S
             Reply::Data(json!({"path": path}))
         }
         Command::SwitchSession { session_path } => {
+            let _no_prompt_starts = rpc.prompt_gate.lock().await;
             rpc.runtime
                 .switch_session(std::path::Path::new(&session_path))
                 .await
@@ -246,6 +248,7 @@ async fn run(rpc: &Rpc, id: Option<&Value>, command: Command) -> Result<Reply, S
             Reply::Data(json!({"cancelled": false}))
         }
         Command::Fork { entry_id } => {
+            let _no_prompt_starts = rpc.prompt_gate.lock().await;
             let text = rpc
                 .runtime
                 .fork(&entry_id, ForkPosition::Before)
@@ -254,6 +257,7 @@ async fn run(rpc: &Rpc, id: Option<&Value>, command: Command) -> Result<Reply, S
             Reply::Data(json!({"text": text, "cancelled": false}))
         }
         Command::Clone => {
+            let _no_prompt_starts = rpc.prompt_gate.lock().await;
             let leaf = session.session().leaf_id().map(str::to_string);
             let leaf = leaf.ok_or("Cannot clone session: no current entry selected")?;
             rpc.runtime
