@@ -4,6 +4,7 @@
 //! session (its directory may come from settings), configuration for the session's working
 //! directory, resources and the system prompt, the model, then the mode runs.
 
+mod migrations;
 mod services;
 mod startup;
 

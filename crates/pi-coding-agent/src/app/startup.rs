@@ -25,6 +25,8 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
     let env = Env::from_process();
     let paths = ConfigPaths::from_env(&env).map_err(|err| format!("Error: {err}"))?;
     let process_cwd = std::env::current_dir().map_err(|err| format!("Error: {err}"))?;
+    validate_session_flags(args)?;
+    super::migrations::run_migrations(&paths, &process_cwd);
 
     // The session comes first: its directory may be configured, and its cwd is where the
     // rest of the configuration is read.
@@ -39,7 +41,6 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
     if let Some(dir) = session_dir {
         location = location.with_session_dir(dir);
     }
-    validate_session_flags(args)?;
     let request = session_request(args);
     let opened =
         open_session(request, &process_cwd, &location, confirm_fork).map_err(|err| match err {
