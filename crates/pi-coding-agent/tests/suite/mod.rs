@@ -13,6 +13,7 @@ mod export_html;
 mod interactive_chat;
 mod interactive_footer;
 mod interactive_keybindings;
+mod interactive_model_selector;
 mod interactive_theme;
 mod rpc;
 mod rpc_fuzz;
