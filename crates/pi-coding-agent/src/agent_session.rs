@@ -30,7 +30,7 @@ use pi_ai::{
 use serde_json::Value;
 
 use crate::config::guidance;
-use crate::session::{EntryKind, SessionError, SessionManager};
+use crate::session::{SessionContext, SessionError, SessionManager};
 use crate::tools::{ProcessedImage, ResizeOptions, process_image};
 
 pub use commands::{
@@ -195,15 +195,19 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl AgentSession {
     /// Binds an agent to `session`. A new session records the model and thinking level
     /// first; a resumed one gets a thinking-level entry if it has none.
-    pub fn new(
+    pub fn new(session: SessionManager, config: AgentSessionConfig) -> Result<Self, SessionError> {
+        let context = session.build_session_context()?;
+        Self::with_context(session, context, config)
+    }
+
+    /// [`AgentSession::new`] for a caller that has already built `session`'s context (reading
+    /// a long history twice at startup would double its cost).
+    pub fn with_context(
         mut session: SessionManager,
+        context: SessionContext,
         config: AgentSessionConfig,
     ) -> Result<Self, SessionError> {
-        let context = session.build_session_context()?;
-        let has_thinking_entry = session
-            .branch_entries(None)?
-            .iter()
-            .any(|entry| matches!(entry.kind, EntryKind::ThinkingLevelChange { .. }));
+        let has_thinking_entry = session.branch_sets_thinking_level();
         let thinking_level = match &config.model {
             Some(model) => model.clamp_thinking_level(config.thinking_level),
             None => ThinkingLevel::Off,

@@ -18,7 +18,7 @@ use crate::config::{self, ConfigPaths, Env, ModelRegistry, ScopedModel, Settings
 use crate::resources::{
     self, PromptTool, ResourceFlags, ResourceInputs, ResourceSettings, Resources,
 };
-use crate::session::{EntryKind, SessionManager};
+use crate::session::SessionManager;
 use crate::tools::{BashOptions, RunningCommands, ToolName, ToolsOptions, create_tool};
 
 /// The run-wide inputs, and the configuration of the directory last worked in.
@@ -175,11 +175,7 @@ impl AppServices {
         let context = session
             .build_session_context()
             .map_err(|err| format!("Error: {err}"))?;
-        let has_thinking_entry = session
-            .branch_entries(None)
-            .map_err(|err| format!("Error: {err}"))?
-            .iter()
-            .any(|entry| matches!(entry.kind, EntryKind::ThinkingLevelChange { .. }));
+        let has_thinking_entry = session.branch_sets_thinking_level();
         let has_messages = !context.messages.is_empty();
         let mut registry = lock(&directory.registry);
         let options = config::build_model_options(
@@ -248,8 +244,9 @@ impl AppServices {
         let expander = directory.resources.clone();
         let credentials: Arc<dyn Credentials> =
             Arc::new(RegistryCredentials(Arc::clone(&directory.registry)));
-        let agent_session = AgentSession::new(
+        let agent_session = AgentSession::with_context(
             session,
+            context,
             AgentSessionConfig {
                 model: Some(model),
                 thinking_level: chosen.thinking_level,

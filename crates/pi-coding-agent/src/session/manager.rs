@@ -587,6 +587,14 @@ impl SessionManager {
             .collect()
     }
 
+    /// Whether the current branch holds a thinking-level change (from the index alone: no
+    /// entry is read).
+    pub fn branch_sets_thinking_level(&self) -> bool {
+        self.path()
+            .into_iter()
+            .any(|at| self.index.nodes[at].kind == NodeKind::ThinkingLevelChange)
+    }
+
     /// The context with the entry behind each message.
     pub fn build_session_projection(&self) -> Result<SessionProjection, SessionError> {
         let path = self.path();

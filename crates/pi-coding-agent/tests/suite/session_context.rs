@@ -420,3 +420,20 @@ fn compactions_store_the_prompt_in_effect() {
         ["system", "compactionSummary", "user", "assistant"]
     );
 }
+
+#[test]
+fn whether_the_branch_sets_a_thinking_level() {
+    let mut session = SessionManager::in_memory_with_entries(
+        Path::new("/home/user/project"),
+        vec![
+            msg("1", None, "user", "hello"),
+            json!({"type": "thinking_level_change", "id": "2", "parentId": "1", "timestamp": TS,
+                   "thinkingLevel": "high"}),
+            msg("3", Some("1"), "assistant", "another branch"),
+        ],
+    )
+    .unwrap();
+    assert!(!session.branch_sets_thinking_level());
+    session.branch("2").unwrap();
+    assert!(session.branch_sets_thinking_level());
+}
