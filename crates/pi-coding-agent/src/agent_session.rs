@@ -15,7 +15,6 @@ mod retry;
 mod runtime;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use indexmap::IndexMap;
@@ -150,8 +149,6 @@ struct Shared {
     run: Mutex<RunState>,
     queues: Mutex<Queues>,
     config: Mutex<Settings>,
-    /// The model's context window, for overflow checks inside event handling.
-    context_window: AtomicU64,
     has_model: Mutex<bool>,
     compaction: Mutex<compaction::CompactionState>,
     /// What the RPC-style commands keep (queue modes, user shell commands, switches).
@@ -265,9 +262,6 @@ impl AgentSession {
                 listeners: Mutex::new(Vec::new()),
                 run: Mutex::new(RunState::default()),
                 queues: Mutex::new(Queues::default()),
-                context_window: AtomicU64::new(
-                    config.model.as_ref().map_or(0, |m| m.context_window),
-                ),
                 has_model: Mutex::new(config.model.is_some()),
                 config: Mutex::new(Settings {
                     system_prompt: config.system_prompt,
@@ -326,13 +320,14 @@ impl AgentSession {
 
     /// Switches the model (recorded in the session) and clamps the thinking level to it.
     pub fn set_model(&self, model: Model) -> Result<(), SessionError> {
+        self.switch_model(model, self.thinking_level())
+    }
+
+    /// Records and applies a model change, then `level` (clamped to the model).
+    fn switch_model(&self, model: Model, level: ThinkingLevel) -> Result<(), SessionError> {
         self.session()
             .append_model_change(&model.provider, &model.id)?;
-        self.shared
-            .context_window
-            .store(model.context_window, Ordering::Relaxed);
         *lock(&self.shared.has_model) = true;
-        let level = self.thinking_level();
         self.agent.set_model(model);
         self.set_thinking_level(level)
     }
@@ -534,7 +529,7 @@ impl AgentSession {
         let Some((message, entry_id)) = last else {
             return self.agent.has_queued_messages();
         };
-        let context_window = self.shared.context_window.load(Ordering::Relaxed);
+        let context_window = self.shared.context_window();
         if is_retryable(&message, context_window)
             && self.prepare_retry(&message, entry_id.clone()).await
         {
@@ -630,6 +625,11 @@ impl AgentSession {
 }
 
 impl Shared {
+    /// The current model's context window (0 while no model is selected).
+    fn context_window(&self) -> u64 {
+        self.agent.state().model.context_window
+    }
+
     fn emit(&self, event: &SessionEvent<'_>) {
         let listeners: Vec<SessionListener> = lock(&self.listeners)
             .iter()
@@ -665,9 +665,7 @@ impl Shared {
             .iter()
             .rev()
             .find_map(AgentMessage::as_assistant)
-            .is_some_and(|message| {
-                is_retryable(message, self.context_window.load(Ordering::Relaxed))
-            })
+            .is_some_and(|message| is_retryable(message, self.context_window()))
     }
 
     /// Persists ended messages and reports every event.

@@ -400,18 +400,6 @@ impl AgentSession {
         }))
     }
 
-    /// Records and applies a model change, then the thinking level (clamped to the model).
-    fn switch_model(&self, model: Model, level: ThinkingLevel) -> Result<(), SessionError> {
-        self.session()
-            .append_model_change(&model.provider, &model.id)?;
-        self.shared
-            .context_window
-            .store(model.context_window, std::sync::atomic::Ordering::Relaxed);
-        *lock(&self.shared.has_model) = true;
-        self.agent.set_model(model);
-        self.set_thinking_level(level)
-    }
-
     /// Names the session (trimmed; line breaks become spaces) and announces it.
     pub fn set_session_name(&self, name: &str) -> Result<(), CommandError> {
         let name = name.trim();
