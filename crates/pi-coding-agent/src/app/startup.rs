@@ -125,38 +125,33 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
 
 /// `--fork` and `--session-id` exclude other session flags.
 fn validate_session_flags(args: &Args) -> Result<(), String> {
-    if args.fork.is_some() {
-        let conflicts: Vec<&str> = [
-            (args.session.is_some(), "--session"),
-            (args.continue_session, "--continue"),
-            (args.resume, "--resume"),
-            (args.no_session, "--no-session"),
-        ]
-        .into_iter()
-        .filter_map(|(set, flag)| set.then_some(flag))
+    let session = (args.session.is_some(), "--session");
+    let continuing = (args.continue_session, "--continue");
+    let resume = (args.resume, "--resume");
+    let no_session = (args.no_session, "--no-session");
+    exclusive(
+        "--fork",
+        args.fork.is_some(),
+        &[session, continuing, resume, no_session],
+    )?;
+    exclusive(
+        "--session-id",
+        args.session_id.is_some(),
+        &[session, continuing, resume],
+    )
+}
+
+/// `flag`, when given, cannot go with any of the `others` that are set.
+fn exclusive(flag: &str, given: bool, others: &[(bool, &str)]) -> Result<(), String> {
+    let set: Vec<&str> = others
+        .iter()
+        .filter_map(|&(set, name)| set.then_some(name))
         .collect();
-        if !conflicts.is_empty() {
-            return Err(format!(
-                "Error: --fork cannot be combined with {}",
-                conflicts.join(", ")
-            ));
-        }
-    }
-    if args.session_id.is_some() {
-        let conflicts: Vec<&str> = [
-            (args.session.is_some(), "--session"),
-            (args.continue_session, "--continue"),
-            (args.resume, "--resume"),
-        ]
-        .into_iter()
-        .filter_map(|(set, flag)| set.then_some(flag))
-        .collect();
-        if !conflicts.is_empty() {
-            return Err(format!(
-                "Error: --session-id cannot be combined with {}",
-                conflicts.join(", ")
-            ));
-        }
+    if given && !set.is_empty() {
+        return Err(format!(
+            "Error: {flag} cannot be combined with {}",
+            set.join(", ")
+        ));
     }
     Ok(())
 }
