@@ -182,7 +182,8 @@ struct Queues {
     follow_up: Vec<String>,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+/// `mutex`, locked even if a holder panicked.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A listener that panicked must not take the session down with it.
     mutex
         .lock()

@@ -11,7 +11,7 @@ use pi_ai::{Model, ThinkingLevel};
 use serde_json::{Value, json};
 
 use crate::agent_session::{
-    AgentSession, AgentSessionConfig, Credentials, RequestCredentials, SessionServices,
+    AgentSession, AgentSessionConfig, Credentials, RequestCredentials, SessionServices, lock,
 };
 use crate::cli::Args;
 use crate::config::{self, ConfigPaths, Env, ModelRegistry, ScopedModel, Settings};
@@ -43,12 +43,6 @@ pub(super) struct DirectoryServices {
 
 /// Problems worth telling the user about, as the lines pi prints.
 pub(super) type Notices = Vec<String>;
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 impl AppServices {
     pub(super) fn new(args: Args, env: Env, paths: ConfigPaths) -> Self {
