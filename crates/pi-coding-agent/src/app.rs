@@ -59,31 +59,29 @@ fn run(argv: Vec<OsString>) -> i32 {
         return 1;
     }
     unsupported_notes(&args, mode);
-    match mode {
-        AppMode::Interactive if args.list_models.is_none() => {
-            eprintln_plain(
-                "Error: Interactive mode is not supported yet; use -p \"<prompt>\", --mode json or --mode rpc",
-            );
-            1
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln_plain(&format!("Error: cannot start: {err}"));
+            return 1;
         }
-        _ => match tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-        {
-            Ok(runtime) => {
-                let code = runtime.block_on(startup::run(args, mode));
-                // Do not wait for blocking reads of a stdin that is still open (RPC mode
-                // ended by a signal).
-                runtime.shutdown_background();
-                code
-            }
-            Err(err) => {
-                eprintln_plain(&format!("Error: cannot start: {err}"));
-                1
-            }
-        },
-    }
+    };
+    let code = match runtime.block_on(startup::run(args, mode)) {
+        startup::Started::Exited(code) => code,
+        // The chat screen owns this thread; the agent works on the runtime's.
+        startup::Started::Interactive(launch) => {
+            let (session_runtime, options) = *launch;
+            crate::modes::run_interactive_mode(runtime.handle().clone(), session_runtime, options)
+        }
+    };
+    // Do not wait for blocking reads of a stdin that is still open (RPC mode ended by a
+    // signal).
+    runtime.shutdown_background();
+    code
 }
 
 /// `pi --export <session.jsonl> [output.html]`: writes the page and says where.
@@ -130,10 +128,12 @@ fn unsupported_notes(args: &Args, mode: AppMode) {
     if !args.unknown_flags.is_empty() {
         notes.push("extension flags");
     }
-    if !args.themes.is_empty() || args.no_themes || args.use_theme.is_some() {
+    if mode != AppMode::Interactive
+        && (!args.themes.is_empty() || args.no_themes || args.use_theme.is_some())
+    {
         notes.push("themes (--theme, --no-themes, --use-theme)");
     }
-    if args.resume && mode != AppMode::Interactive {
+    if args.resume {
         notes.push("the session picker (--resume)");
     }
     if args.tui_mode.is_some() {

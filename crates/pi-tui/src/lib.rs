@@ -68,11 +68,11 @@ pub use input::keybindings::{Keybindings, action};
 pub use input::keys::{matches_key, parse_key};
 pub use input::stdin_buffer::{InputEvent, StdinBuffer};
 pub use slice::{Segments, extract_segments, slice_by_column, slice_with_width};
-#[cfg(unix)]
-pub use terminal::ProcessTerminal;
 #[cfg(feature = "testing")]
 pub use terminal::VirtualTerminal;
 pub use terminal::{KeyboardProtocol, Terminal, TerminalError, TerminalEvent, TerminalSize};
+#[cfg(unix)]
+pub use terminal::{ProcessTerminal, Waker};
 pub use truncate::truncate_to_width;
 pub use tui::{InputDecision, Tui};
 pub use width::{TAB_WIDTH, grapheme_width, visible_width};

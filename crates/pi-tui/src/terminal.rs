@@ -14,7 +14,7 @@ pub use negotiation::{
     KEYBOARD_PROTOCOL_QUERY, KeyboardNegotiation, KeyboardProtocol, NegotiationReply,
 };
 #[cfg(unix)]
-pub use process::ProcessTerminal;
+pub use process::{ProcessTerminal, Waker};
 #[cfg(feature = "testing")]
 pub use virtual_terminal::VirtualTerminal;
 

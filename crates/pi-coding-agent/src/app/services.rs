@@ -15,8 +15,9 @@ use crate::agent_session::{
 };
 use crate::cli::Args;
 use crate::config::{self, ConfigPaths, Env, ModelRegistry, ScopedModel, Settings};
+use crate::interactive::theme::ThemeCatalog;
 use crate::resources::{
-    self, PromptTool, ResourceFlags, ResourceInputs, ResourceSettings, Resources,
+    self, PromptTool, ResourceFlags, ResourceInputs, ResourceSettings, Resources, ThemeSources,
 };
 use crate::session::SessionManager;
 use crate::tools::{BashOptions, RunningCommands, ToolName, ToolsOptions, create_tool};
@@ -35,6 +36,7 @@ pub(super) struct AppServices {
 /// The configuration of one working directory.
 pub(super) struct DirectoryServices {
     cwd: PathBuf,
+    trusted: bool,
     settings: Mutex<Settings>,
     registry: Arc<Mutex<ModelRegistry>>,
     resources: Resources,
@@ -57,6 +59,11 @@ impl AppServices {
             running: RunningCommands::default(),
             current: Mutex::new(None),
         }
+    }
+
+    /// The process environment.
+    pub(super) fn env(&self) -> &Env {
+        &self.env
     }
 
     /// pi's documentation directory.
@@ -107,29 +114,9 @@ impl AppServices {
         cwd: &Path,
     ) -> Result<(Arc<DirectoryServices>, Notices), String> {
         let args = &self.args;
-        let env = &self.env;
         let (settings, registry, trusted, mut notices) = self.load_configuration(cwd)?;
-        let (resources, diagnostics) = resources::load(&ResourceInputs {
-            cwd: cwd.to_path_buf(),
-            agent_dir: self.paths.agent_dir().to_path_buf(),
-            home_dir: env.home().map(Path::to_path_buf).unwrap_or_default(),
-            project_trusted: trusted,
-            settings: ResourceSettings {
-                user_skills: strings(settings.global(), "skills"),
-                project_skills: strings(settings.project(), "skills"),
-                user_prompts: strings(settings.global(), "prompts"),
-                project_prompts: strings(settings.project(), "prompts"),
-            },
-            flags: ResourceFlags {
-                skills: args.skills.clone(),
-                prompt_templates: args.prompt_templates.clone(),
-                no_skills: args.no_skills,
-                no_prompt_templates: args.no_prompt_templates,
-                no_context_files: args.no_context_files,
-                system_prompt: args.system_prompt.clone(),
-                append_system_prompt: args.append_system_prompt.clone(),
-            },
-        });
+        let (resources, diagnostics) =
+            resources::load(&self.resource_inputs(cwd, trusted, &settings));
         notices.extend(
             diagnostics
                 .iter()
@@ -146,6 +133,7 @@ impl AppServices {
         notices.extend(scope_warnings.iter().map(|w| format!("Warning: {w}")));
         let directory = Arc::new(DirectoryServices {
             cwd: cwd.to_path_buf(),
+            trusted,
             settings: Mutex::new(settings),
             registry: Arc::new(Mutex::new(registry)),
             resources,
@@ -153,6 +141,54 @@ impl AppServices {
         });
         *lock(&self.current) = Some(Arc::clone(&directory));
         Ok((directory, notices))
+    }
+
+    fn resource_inputs(&self, cwd: &Path, trusted: bool, settings: &Settings) -> ResourceInputs {
+        let args = &self.args;
+        ResourceInputs {
+            cwd: cwd.to_path_buf(),
+            agent_dir: self.paths.agent_dir().to_path_buf(),
+            home_dir: self.env.home().map(Path::to_path_buf).unwrap_or_default(),
+            project_trusted: trusted,
+            settings: ResourceSettings {
+                user_skills: strings(settings.global(), "skills"),
+                project_skills: strings(settings.project(), "skills"),
+                user_prompts: strings(settings.global(), "prompts"),
+                project_prompts: strings(settings.project(), "prompts"),
+            },
+            flags: ResourceFlags {
+                skills: args.skills.clone(),
+                prompt_templates: args.prompt_templates.clone(),
+                no_skills: args.no_skills,
+                no_prompt_templates: args.no_prompt_templates,
+                no_context_files: args.no_context_files,
+                system_prompt: args.system_prompt.clone(),
+                append_system_prompt: args.append_system_prompt.clone(),
+            },
+        }
+    }
+
+    /// What the chat screen starts from in `directory`: its settings and the themes it can
+    /// use (`themes` settings, discovered theme files, `--theme`), with problems found.
+    pub(super) fn interactive_setup(
+        &self,
+        directory: &DirectoryServices,
+    ) -> (Settings, ThemeCatalog, Notices) {
+        let settings = Settings::load(&self.paths, &directory.cwd, directory.trusted, &self.env);
+        let inputs = self.resource_inputs(&directory.cwd, directory.trusted, &settings);
+        let sources = ThemeSources {
+            user_themes: strings(settings.global(), "themes"),
+            project_themes: strings(settings.project(), "themes"),
+            cli_themes: self.args.themes.clone(),
+            no_themes: self.args.no_themes,
+        };
+        let (catalog, diagnostics) = ThemeCatalog::load(&inputs, &sources);
+        let notices = diagnostics
+            .iter()
+            .filter(|d| d.printed_at_startup())
+            .map(|d| d.stderr_line())
+            .collect();
+        (settings, catalog, notices)
     }
 
     /// Builds the agent session for `session` in `directory`: the model and thinking level

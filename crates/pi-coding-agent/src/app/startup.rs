@@ -7,21 +7,29 @@ use super::{AppMode, eprintln_plain};
 use crate::agent_session::{AgentSession, SessionRuntime, SessionServices};
 use crate::cli::{Args, initial_message, process_file_args};
 use crate::config::{self, ConfigPaths, Env, Settings};
-use crate::modes::{PrintInput, PrintOutput, run_print_mode, run_rpc_mode};
+use crate::modes::{InteractiveOptions, PrintInput, PrintOutput, run_print_mode, run_rpc_mode};
 use crate::session::{OpenError, SessionLocation, SessionRequest, open_session};
 
-/// Runs a non-interactive `pi` (and `--list-models`); returns the exit code.
-pub(super) async fn run(mut args: Args, mode: AppMode) -> i32 {
+/// How startup ended: a mode that ran to its end, or the chat screen to run on the main
+/// thread.
+pub(super) enum Started {
+    Exited(i32),
+    Interactive(Box<(Arc<SessionRuntime>, InteractiveOptions)>),
+}
+
+/// Starts `pi`: runs print, JSON or RPC mode (and `--list-models`) to the end, or prepares
+/// interactive mode.
+pub(super) async fn run(mut args: Args, mode: AppMode) -> Started {
     match start(&mut args, mode).await {
-        Ok(code) => code,
+        Ok(started) => started,
         Err(message) => {
             eprintln_plain(&message);
-            1
+            Started::Exited(1)
         }
     }
 }
 
-async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
+async fn start(args: &mut Args, mode: AppMode) -> Result<Started, String> {
     let env = Env::from_process();
     let paths = ConfigPaths::from_env(&env).map_err(|err| format!("Error: {err}"))?;
     let process_cwd = std::env::current_dir().map_err(|err| format!("Error: {err}"))?;
@@ -61,7 +69,7 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
             .map_err(|err| format!("Error: {err}"))?;
     }
     let cwd = session.cwd().to_path_buf();
-    let services = AppServices::new(args.clone(), env, paths);
+    let services = AppServices::new(args.clone(), env, paths.clone());
 
     if let Some(search) = &args.list_models {
         let (_, registry, _, notices) = services.load_configuration(&cwd)?;
@@ -73,12 +81,14 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
             search.as_deref(),
             services.docs_dir(),
         );
-        return Ok(super::print_stdout(&table));
+        return Ok(Started::Exited(super::print_stdout(&table)));
     }
 
-    let (directory, notices) = services.load_directory(&cwd)?;
-    for notice in notices {
-        eprintln_plain(&notice);
+    let (directory, mut notices) = services.load_directory(&cwd)?;
+    if mode != AppMode::Interactive {
+        for notice in notices.drain(..) {
+            eprintln_plain(&notice);
+        }
     }
 
     // Piped stdin starts the first prompt.
@@ -92,14 +102,35 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
         process_file_args(&args.file_args, &process_cwd).map_err(|err| format!("Error: {err}"))?;
     let first = initial_message(stdin, &file_input.text, &mut args.messages);
 
-    let (session, notices) = services.build_session(&directory, session)?;
-    for notice in notices {
+    let (session, session_notices) = services.build_session(&directory, session)?;
+    if mode == AppMode::Interactive {
+        notices.extend(session_notices);
+        let (settings, themes, theme_notices) = services.interactive_setup(&directory);
+        notices.extend(theme_notices);
+        let options = InteractiveOptions {
+            initial: first.map(|text| (text, file_input.images)),
+            messages: std::mem::take(&mut args.messages),
+            notices,
+            agent_dir: paths.agent_dir().to_path_buf(),
+            location,
+            settings,
+            themes,
+            theme: args.use_theme.clone(),
+            verbose: args.verbose,
+            env: services.env().clone(),
+        };
+        let runtime = Arc::new(SessionRuntime::new(Arc::new(services), session));
+        return Ok(Started::Interactive(Box::new((runtime, options))));
+    }
+    for notice in session_notices {
         eprintln_plain(&notice);
     }
 
     if mode == AppMode::Rpc {
         let runtime = SessionRuntime::new(Arc::new(services), session);
-        return Ok(run_rpc_mode(runtime, tokio::io::stdin(), std::io::stdout()).await);
+        return Ok(Started::Exited(
+            run_rpc_mode(runtime, tokio::io::stdin(), std::io::stdout()).await,
+        ));
     }
     let output = match mode {
         AppMode::Json => PrintOutput::Json,
@@ -120,7 +151,7 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<i32, String> {
     .await;
     interrupt.abort();
     services.kill_running_commands();
-    Ok(code)
+    Ok(Started::Exited(code))
 }
 
 /// `--fork` and `--session-id` exclude other session flags.

@@ -32,7 +32,7 @@ pub use assistant_message::AssistantMessage;
 pub use bash_execution::{BashExecution, BashStatus};
 pub use border::DynamicBorder;
 pub use branch_summary::BranchSummary;
-pub use compaction_summary::CompactionSummary;
+pub use compaction_summary::{CompactionSummary, with_separators};
 pub use custom_message::CustomMessage;
 pub use notice::{Notice, NoticeKind};
 pub use queued::QueuedMessages;
@@ -163,7 +163,7 @@ impl ChatStyle {
 }
 
 /// Keys as hints name them: alternatives joined by `/`, and `alt` said `option` on macOS.
-fn format_keys(keys: &[String], platform: KeyPlatform) -> String {
+pub(crate) fn format_keys(keys: &[String], platform: KeyPlatform) -> String {
     let joined = keys.join("/");
     if platform != KeyPlatform::MacOs {
         return joined;

@@ -86,18 +86,21 @@ impl UsageSummary {
         summary
     }
 
+    /// Adds an assistant message's usage; it becomes the latest answer.
+    pub fn add_assistant(&mut self, assistant: &pi_ai::AssistantMessage) {
+        let usage = &assistant.usage;
+        self.totals.add(usage);
+        let prompt = usage.input + usage.cache_read + usage.cache_write;
+        self.latest_cache_hit_rate =
+            (prompt > 0).then(|| usage.cache_read as f64 / prompt as f64 * 100.0);
+    }
+
     /// Adds one entry (the footer keeps its summary up to date as entries are appended).
     pub fn add_entry(&mut self, entry: &SessionEntry) {
         match &entry.kind {
             EntryKind::Usage(usage) => self.totals.add(&usage.usage),
             EntryKind::Message(message) => match message.as_ref() {
-                AgentMessage::Llm(Message::Assistant(assistant)) => {
-                    let usage = &assistant.usage;
-                    self.totals.add(usage);
-                    let prompt = usage.input + usage.cache_read + usage.cache_write;
-                    self.latest_cache_hit_rate =
-                        (prompt > 0).then(|| usage.cache_read as f64 / prompt as f64 * 100.0);
-                }
+                AgentMessage::Llm(Message::Assistant(assistant)) => self.add_assistant(assistant),
                 AgentMessage::Llm(Message::ToolResult(result)) => {
                     if let Some(usage) = &result.usage {
                         self.totals.add(usage);

@@ -126,6 +126,7 @@ pub struct Editor {
     snapped_from_col: Option<usize>,
     undo: UndoStack<Snapshot>,
     disable_submit: bool,
+    border_label: Option<String>,
     on_submit: Option<TextCallback>,
     on_change: Option<TextCallback>,
 }
@@ -173,6 +174,7 @@ impl Editor {
             snapped_from_col: None,
             undo: UndoStack::default(),
             disable_submit: false,
+            border_label: None,
             on_submit: None,
             on_change: None,
         }
@@ -188,6 +190,17 @@ impl Editor {
     /// cursor at the end of a line).
     pub fn set_padding_x(&mut self, padding: usize) {
         self.padding_x = padding;
+    }
+
+    /// Changes the border's style (pi colours it by thinking level and for bash commands).
+    pub fn set_border_style(&mut self, style: StyleFn) {
+        self.theme.border = style;
+    }
+
+    /// A styled label drawn into the top border (`── label ───`), such as a working
+    /// spinner; `None` draws the plain border.
+    pub fn set_border_label(&mut self, label: Option<String>) {
+        self.border_label = label;
     }
 
     /// The terminal's height: the editor shows at most 30% of it (at least 5 lines).

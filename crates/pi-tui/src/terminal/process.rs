@@ -152,7 +152,23 @@ pub struct ProcessTerminal {
     queue: VecDeque<TerminalEvent>,
     restore: Arc<RestoreState>,
     signals: Option<SignalPipes>,
+    /// The read end of the pipe [`Waker`]s write to.
+    wake: Option<UnixStream>,
+    woken: bool,
     out: Vec<u8>,
+}
+
+/// Ends a [`ProcessTerminal`]'s wait in [`Terminal::poll_event`] from any thread, so an
+/// application can wait for input and its own events (a model's stream) at once: it sends
+/// its event, wakes the terminal, and the wait returns `Ok(None)`.
+#[derive(Debug, Clone)]
+pub struct Waker(Arc<UnixStream>);
+
+impl Waker {
+    /// Wakes the terminal. Never blocks: when wake-ups are already pending, one is enough.
+    pub fn wake(&self) {
+        let _ = rustix::io::write(&*self.0, &[1]);
+    }
 }
 
 impl Default for ProcessTerminal {
@@ -174,8 +190,20 @@ impl ProcessTerminal {
             queue: VecDeque::new(),
             restore: Arc::new(RestoreState::default()),
             signals: None,
+            wake: None,
+            woken: false,
             out: Vec::new(),
         }
+    }
+
+    /// A [`Waker`] for this terminal (they all share one pipe).
+    pub fn waker(&mut self) -> Result<Waker, TerminalError> {
+        let (read, write) = UnixStream::pair().map_err(TerminalError::io("wake setup"))?;
+        read.set_nonblocking(true)
+            .and_then(|()| write.set_nonblocking(true))
+            .map_err(TerminalError::io("wake setup"))?;
+        self.wake = Some(read);
+        Ok(Waker(Arc::new(write)))
     }
 
     fn flush(&mut self) -> Result<(), TerminalError> {
@@ -215,11 +243,15 @@ impl ProcessTerminal {
             tv_sec: 1,
             tv_nsec: 0,
         });
-        let (stdin_ready, resized, terminated) = {
+        let (stdin_ready, resized, terminated, woken) = {
             let mut fds = vec![PollFd::new(&stdin_fd, readable)];
             if let Some(pipes) = &self.signals {
                 fds.push(PollFd::new(&pipes.resize, readable));
                 fds.push(PollFd::new(&pipes.terminate, readable));
+            }
+            let wake_at = fds.len();
+            if let Some(wake) = &self.wake {
+                fds.push(PollFd::new(wake, readable));
             }
             match rustix::event::poll(&mut fds, Some(&wait)) {
                 Ok(_) => {}
@@ -227,8 +259,18 @@ impl ProcessTerminal {
                 Err(err) => return Err(TerminalError::io("poll")(err.into())),
             }
             let ready = |i: usize| fds.get(i).is_some_and(|f| !f.revents().is_empty());
-            (ready(0), ready(1), ready(2))
+            let signals = self.signals.is_some();
+            (
+                ready(0),
+                signals && ready(1),
+                signals && ready(2),
+                self.wake.is_some() && ready(wake_at),
+            )
         };
+        if woken && let Some(wake) = &self.wake {
+            SignalPipes::drain(wake);
+            self.woken = true;
+        }
         if let Some(pipes) = &self.signals {
             if resized {
                 SignalPipes::drain(&pipes.resize);
@@ -345,7 +387,7 @@ impl Terminal for ProcessTerminal {
                 self.queue_input(expired);
                 continue;
             }
-            if now >= until {
+            if now >= until || std::mem::take(&mut self.woken) {
                 return Ok(None);
             }
             let mut wait = until - now;

@@ -46,7 +46,7 @@ impl CompactionSummary {
 }
 
 /// A count with thousands separators, as `toLocaleString` writes it in English.
-pub(super) fn with_separators(n: u64) -> String {
+pub fn with_separators(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

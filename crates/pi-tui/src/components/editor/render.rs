@@ -39,6 +39,48 @@ fn scroll_border(arrow: &str, hidden: usize, width: usize) -> String {
 }
 
 impl Editor {
+    /// The top border: plain, with the scroll indicator, with the border label, or with
+    /// both when they fit (the label left, the indicator centred).
+    fn top_border(&self, width: usize) -> String {
+        let border = &self.theme.border;
+        let hidden = self.scroll_offset;
+        let label = self
+            .border_label
+            .as_deref()
+            .filter(|label| !label.is_empty() && width >= 6)
+            .map(|label| crate::truncate::truncate_to_width(label, width - 5, "", false));
+        let Some(label) = label else {
+            return border(&if hidden > 0 {
+                scroll_border("↑", hidden, width)
+            } else {
+                "─".repeat(width)
+            });
+        };
+        let label_width = visible_width(&label);
+        let left = 3 + label_width + 1;
+        if hidden > 0 {
+            let indicator = format!(" ↑ {hidden} more ");
+            let indicator_width = visible_width(&indicator);
+            let start = width.saturating_sub(indicator_width) / 2;
+            if indicator_width + 2 <= width && start > left {
+                return format!(
+                    "{}{label}{}",
+                    border("── "),
+                    border(&format!(
+                        " {}{indicator}{}",
+                        "─".repeat(start - left),
+                        "─".repeat(width - start - indicator_width)
+                    ))
+                );
+            }
+        }
+        format!(
+            "{}{label}{}",
+            border("── "),
+            border(&format!(" {}", "─".repeat(width.saturating_sub(left))))
+        )
+    }
+
     pub(super) fn max_visible_lines(&self) -> usize {
         (self.terminal_rows * 3 / 10).max(5)
     }
@@ -87,11 +129,7 @@ impl Editor {
         let pad = " ".repeat(padding_x);
         let mut out = Vec::with_capacity(visible.len() + 2);
         let border = &self.theme.border;
-        out.push(border(&if self.scroll_offset > 0 {
-            scroll_border("↑", self.scroll_offset, width)
-        } else {
-            "─".repeat(width)
-        }));
+        out.push(self.top_border(width));
         let marker = if self.focused { CURSOR_MARKER } else { "" };
         for line in visible {
             let mut text = line.text.clone();
