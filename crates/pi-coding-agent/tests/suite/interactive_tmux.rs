@@ -1,0 +1,379 @@
+//! End-to-end tests of interactive mode: the real `pi` binary runs in a tmux pane against
+//! the loopback provider server; keys go in with `send-keys`, the screen comes back with
+//! `capture-pane`, and after each step the session file is checked.
+//!
+//! tmux comes from Debian's `tmux` package (`.ci/run` installs it when missing). Waits are
+//! generous and only bound how long a broken build hangs; nothing asserts on timing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use pi_ai::testing::Turn;
+use serde_json::{Value, json};
+
+use super::binary_support::{Pi, read_jsonl};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// One tmux server (on its own socket) with one pane running `pi`.
+struct Tmux {
+    socket: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Starts `pi args...` in a `columns`×`rows` pane, in the test's home, against its
+    /// server. When pi exits the pane prints `EXIT=<code>` and stays.
+    fn start(pi: &Pi, args: &[&str], columns: u16, rows: u16) -> Tmux {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("tmux.sock");
+        let script = dir.path().join("run.sh");
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        std::fs::write(
+            &script,
+            format!(
+                "cd '{work}'\nexport HOME='{home}' PI_CODING_AGENT_DIR='{agent}' PI_OFFLINE=1 TERM=xterm-256color COLORTERM=\nunset TMUX_PANE\n'{pi}' {args}\necho EXIT=$?\nsleep 600\n",
+                work = pi.work.display(),
+                home = pi.home.display(),
+                agent = pi.agent.display(),
+                pi = assert_cmd::cargo::cargo_bin!("pi").display(),
+                args = quoted.join(" "),
+            ),
+        )
+        .unwrap();
+        let tmux = Tmux { socket, _dir: dir };
+        let status = tmux
+            .command()
+            .args(["-f", "/dev/null", "new-session", "-d", "-x"])
+            .arg(columns.to_string())
+            .arg("-y")
+            .arg(rows.to_string())
+            .arg(format!("bash '{}'", script.display()))
+            .status()
+            .expect("tmux runs (install Debian's tmux package)");
+        assert!(status.success(), "tmux new-session failed");
+        tmux
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new("tmux");
+        command.arg("-S").arg(&self.socket);
+        command
+    }
+
+    /// Sends keys as tmux names them (`Enter`, `Escape`, `C-c`).
+    fn keys(&self, keys: &[&str]) {
+        let status = self.command().arg("send-keys").args(keys).status().unwrap();
+        assert!(status.success());
+    }
+
+    /// Types text literally.
+    fn type_text(&self, text: &str) {
+        let status = self
+            .command()
+            .args(["send-keys", "-l", text])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// The visible screen as text.
+    fn screen(&self) -> String {
+        let output = self
+            .command()
+            .args(["capture-pane", "-p"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Waits until the screen satisfies `done`; panics with the screen after [`WAIT`].
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "timed out waiting for {what}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until `text` is on screen.
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |screen| screen.contains(text))
+    }
+
+    fn resize(&self, columns: u16, rows: u16) {
+        let status = self
+            .command()
+            .args(["resize-window", "-x"])
+            .arg(columns.to_string())
+            .arg("-y")
+            .arg(rows.to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.command().arg("kill-server").status();
+    }
+}
+
+fn tmux_available() -> bool {
+    let available = Command::new("tmux").arg("-V").output().is_ok();
+    assert!(
+        available || std::env::var_os("PI_SKIP_TMUX_TESTS").is_some(),
+        "tmux is missing: install Debian's tmux package (or set PI_SKIP_TMUX_TESTS)"
+    );
+    available
+}
+
+/// The one session file pi wrote, parsed.
+fn session(pi: &Pi) -> Vec<Value> {
+    let files = pi.session_files();
+    assert_eq!(files.len(), 1, "one session file: {files:?}");
+    read_jsonl(&files[0])
+}
+
+/// The conversation's messages (the stored system prompt left out).
+fn messages(entries: &[Value]) -> Vec<&Value> {
+    entries
+        .iter()
+        .filter(|e| e["type"] == "message" && e["message"]["role"] != "system")
+        .map(|e| &e["message"])
+        .collect()
+}
+
+fn roles(entries: &[Value]) -> Vec<String> {
+    messages(entries)
+        .iter()
+        .map(|m| m["role"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Waits for the session file to reach `count` messages (it is written as messages end).
+fn wait_for_messages(pi: &Pi, count: usize) -> Vec<Value> {
+    let start = Instant::now();
+    loop {
+        let files = pi.session_files();
+        if let Some(file) = files.first() {
+            let entries = read_jsonl(file);
+            if messages(&entries).len() >= count {
+                return entries;
+            }
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "session never reached {count} messages"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+const MODEL: [&str; 4] = ["--provider", "test-anthropic", "--model", "m"];
+
+#[test]
+fn a_prompt_streams_runs_a_tool_and_fills_the_footer() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    pi.push(
+        Turn::text("Let me **check** the directory first.")
+            .with_tool_call("bash", json!({"command": "echo tool-ran"}))
+            .with_chunks(8)
+            .with_delay(Duration::from_millis(40)),
+    );
+    pi.push(Turn::text("All done: the tool ran.").with_chunks(6));
+    let tmux = Tmux::start(&pi, &MODEL, 100, 30);
+    let screen = tmux.wait_for("Pi can explain its own features");
+    assert!(screen.contains("escape interrupt"), "{screen}");
+    assert!(
+        screen.contains("(test-anthropic) m"),
+        "footer names the model:\n{screen}"
+    );
+
+    tmux.type_text("list the files");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Working");
+    let screen = tmux.wait_for("$ echo tool-ran");
+    assert!(
+        screen.contains("Let me check the directory first."),
+        "{screen}"
+    );
+    let screen = tmux.wait_for("All done: the tool ran.");
+    assert!(
+        screen.contains("tool-ran\n"),
+        "the tool's output:\n{screen}"
+    );
+    let screen = tmux.wait_until("the working spinner to go", |s| !s.contains("Working"));
+    assert!(
+        screen.contains("↑"),
+        "token figures in the footer:\n{screen}"
+    );
+
+    let entries = wait_for_messages(&pi, 4);
+    assert_eq!(
+        roles(&entries),
+        ["user", "assistant", "toolResult", "assistant"]
+    );
+    let msgs = messages(&entries);
+    assert_eq!(msgs[0]["content"][0]["text"], "list the files");
+    assert!(
+        msgs[2]["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("tool-ran")
+    );
+}
+
+#[test]
+fn enter_steers_while_working_and_escape_aborts_and_restores_the_queue() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    pi.push(
+        Turn::text("This answer takes a long time to arrive, piece by piece, slowly.")
+            .with_chunks(60)
+            .with_delay(Duration::from_millis(200)),
+    );
+    let tmux = Tmux::start(&pi, &MODEL, 100, 30);
+    tmux.wait_for("Pi can explain");
+    tmux.type_text("start a long answer");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Working");
+    tmux.type_text("change of plan");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Steering: change of plan");
+    assert!(screen.contains("to edit all queued messages"), "{screen}");
+
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("Operation aborted");
+    assert!(!screen.contains("Steering: change of plan"), "{screen}");
+    // The queued message went back into the editor.
+    let editor_line = screen
+        .lines()
+        .rev()
+        .find(|line| line.contains("change of plan"))
+        .unwrap_or_default();
+    assert!(!editor_line.contains("Steering"), "{screen}");
+
+    let entries = wait_for_messages(&pi, 2);
+    let msgs = messages(&entries);
+    assert_eq!(roles(&entries), ["user", "assistant"]);
+    assert_eq!(msgs[1]["stopReason"], "aborted");
+}
+
+#[test]
+fn a_bang_command_runs_and_is_recorded() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    pi.push(Turn::text("It printed hi."));
+    let tmux = Tmux::start(&pi, &MODEL, 100, 30);
+    tmux.wait_for("Pi can explain");
+    tmux.type_text("!echo hi");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_until("the output", |s| s.lines().any(|line| line.trim() == "hi"));
+    assert!(screen.contains("$ echo hi"), "{screen}");
+    // The session file is written with the first answer; the command reaches the model.
+    tmux.type_text("what did it print?");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("It printed hi.");
+
+    let entries = wait_for_messages(&pi, 3);
+    assert_eq!(roles(&entries), ["bashExecution", "user", "assistant"]);
+    let bash = messages(&entries)[0];
+    assert_eq!(bash["command"], "echo hi");
+    assert_eq!(bash["output"], "hi\n");
+    assert_eq!(bash["exitCode"], 0);
+    let request = pi.server.requests().last().unwrap().body.to_string();
+    assert!(request.contains("Ran `echo hi`"), "{request}");
+}
+
+#[test]
+fn the_model_selector_switches_models_and_the_session_records_it() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    pi.push(Turn::text("Hello from m."));
+    let tmux = Tmux::start(&pi, &MODEL, 100, 30);
+    tmux.wait_for("Pi can explain");
+    // A message first, so the session file exists.
+    tmux.type_text("hi");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Hello from m.");
+    tmux.type_text("/model");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("[test-google]");
+    tmux.type_text("test-openai r");
+    let screen = tmux.wait_until("the filtered list", |s| !s.contains("[test-google]"));
+    assert!(screen.contains("r [test-openai]"), "{screen}");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Model: r");
+    assert!(
+        screen.contains("(test-openai) r"),
+        "the footer follows:\n{screen}"
+    );
+
+    let entries = session(&pi);
+    let change = entries
+        .iter()
+        .rev()
+        .find(|e| e["type"] == "model_change")
+        .expect("a model_change entry");
+    assert_eq!(change["provider"], "test-openai");
+    assert_eq!(change["modelId"], "r");
+}
+
+#[test]
+fn resizing_redraws_and_ctrl_c_twice_quits_with_the_resume_hint() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    pi.push(Turn::text(
+        "A reply that is long enough to wrap once the window is narrower than it is.",
+    ));
+    let tmux = Tmux::start(&pi, &MODEL, 100, 30);
+    tmux.wait_for("Pi can explain");
+    tmux.type_text("hello");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("narrower than it is.");
+    tmux.resize(50, 30);
+    let screen = tmux.wait_until("the narrower layout", |s| {
+        s.lines().any(|line| line.trim_end() == "─".repeat(50))
+    });
+    for line in screen.lines() {
+        assert!(
+            pi_tui::visible_width(line) <= 50,
+            "a line wider than the window: {line:?}\n{screen}"
+        );
+    }
+    tmux.keys(&["C-c"]);
+    tmux.keys(&["C-c"]);
+    let screen = tmux.wait_for("EXIT=0");
+    assert!(
+        screen.contains("To resume this session: pi --session"),
+        "{screen}"
+    );
+    let entries = session(&pi);
+    assert_eq!(roles(&entries), ["user", "assistant"]);
+    assert_exists(&pi.session_files()[0]);
+}
+
+fn assert_exists(path: &Path) {
+    assert!(path.exists(), "{}", path.display());
+}
