@@ -42,7 +42,11 @@ fn score_query(query: &[char], text: &[char]) -> FuzzyMatch {
             || text
                 .get(i - 1)
                 .is_some_and(|c| c.is_whitespace() || "-_./:".contains(*c));
-        if last.is_some_and(|l| l + 1 == i) {
+        // A match right after the previous one continues a run. pi counts a match at the
+        // very start as continuing one too (its "previous match" starts at -1), so a text
+        // that begins with the query's first character gets that bonus as well.
+        let continues = last.map_or(i == 0, |l| l + 1 == i);
+        if continues {
             consecutive += 1.0;
             score -= consecutive * 5.0;
         } else {
@@ -144,4 +148,35 @@ pub fn fuzzy_filter<T: Clone>(items: &[T], query: &str, text: impl Fn(&T) -> Str
         .into_iter()
         .filter_map(|(_, i)| items.get(i).cloned())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fuzzy_match;
+
+    /// Scores pi 0.87.1's `fuzzyMatch` gives for the same pairs.
+    #[test]
+    fn scores_match_pi() {
+        let cases = [
+            (
+                "opus",
+                "anthropic anthropic/claude-opus-4-5 anthropic claude-opus-4-5 Claude Opus 4.5",
+                45.4,
+            ),
+            ("anthropic", "anthropic anthropic/claude-opus-4-5", -231.4),
+            ("gpt4", "4gpt", -154.4),
+            ("op4", "claude-opus-4", -16.3),
+            ("a", "abc", -15.0),
+            ("abc", "abc", -139.7),
+        ];
+        for (query, text, score) in cases {
+            let m = fuzzy_match(query, text);
+            assert!(m.matches, "{query} in {text}");
+            assert!(
+                (m.score - score).abs() < 1e-9,
+                "{query}: {} != {score}",
+                m.score
+            );
+        }
+    }
 }

@@ -1,0 +1,379 @@
+//! The `/settings`, `/scoped-models` and `/thinking` selectors against what pi 0.87.1 renders
+//! and reports for the same data and keys (`fixtures/interactive/selectors-reference.json`,
+//! recorded by `scripts/reference/selectors-record.mjs`), their screens on a terminal at two
+//! widths, and `/model`'s search ranking over the built-in catalog.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use pi_ai::{InputKind, Model, ModelCost, ThinkingLevel};
+use pi_coding_agent::interactive::keybindings::{AppKeybindings, KeyPlatform};
+use pi_coding_agent::interactive::model_selector::{ModelSelector, ModelSelectorOptions};
+use pi_coding_agent::interactive::scoped_models_selector::ScopedModelsSelector;
+use pi_coding_agent::interactive::settings_selector::{SettingsConfig, SettingsSelector};
+use pi_coding_agent::interactive::theme::{ColorMode, Theme};
+use pi_coding_agent::interactive::thinking_selector::ThinkingSelector;
+use pi_tui::Component;
+use serde_json::{Value, json};
+
+fn reference() -> Value {
+    let text = include_str!("../fixtures/interactive/selectors-reference.json");
+    serde_json::from_str(text).unwrap()
+}
+
+fn keys() -> Rc<AppKeybindings> {
+    Rc::new(AppKeybindings::defaults(KeyPlatform::Linux))
+}
+
+fn theme() -> Theme {
+    Theme::dark(ColorMode::TrueColor)
+}
+
+fn model(provider: &str, id: &str, name: &str) -> Model {
+    Model {
+        id: id.to_string(),
+        name: name.to_string(),
+        api: "openai-completions".to_string(),
+        provider: provider.to_string(),
+        base_url: "http://localhost/v1".to_string(),
+        reasoning: false,
+        thinking_level_map: None,
+        input: vec![InputKind::Text],
+        input_limits: None,
+        cost: ModelCost::default(),
+        prompt_cache: None,
+        context_window: 128_000,
+        max_tokens: 16_384,
+        sampling_params: None,
+        headers: None,
+        compat: None,
+        extra: serde_json::Map::new(),
+    }
+}
+
+/// The models the recording used, in its order.
+fn models() -> Vec<Model> {
+    vec![
+        model("anthropic", "claude-sonnet-4-5", "Claude Sonnet 4.5"),
+        model("anthropic", "claude-opus-4-1", "Claude Opus 4.1"),
+        model("openai", "gpt-5", "GPT-5"),
+        model("openai", "gpt-5-mini", "GPT-5 mini"),
+        model("google", "gemini-2.5-pro", "Gemini 2.5 Pro"),
+        model("google", "gemini-2.5-flash", "Gemini 2.5 Flash"),
+        model("openrouter", "x-ai/grok-4", "Grok 4"),
+        model("openai", "gpt-4.1", "GPT-4.1"),
+        model("google", "gemini-2.0-flash", "Gemini 2.0 Flash"),
+        model("anthropic", "claude-haiku-4-5", "Claude Haiku 4.5"),
+    ]
+}
+
+/// The settings the recording used (its terminal could not show images).
+fn settings_config() -> SettingsConfig {
+    SettingsConfig::default()
+}
+
+type Events = Rc<RefCell<Vec<Value>>>;
+
+fn flag_or_text(value: &str) -> Value {
+    match value {
+        "true" => json!(true),
+        "false" => json!(false),
+        _ => json!(value),
+    }
+}
+
+/// How pi's settings callbacks name a change of `id`, and the value they receive.
+fn reference_event(id: &str, value: &str) -> Value {
+    let number = || json!(value.parse::<u64>().unwrap());
+    let (name, value) = match id {
+        "autocompact" => ("onAutoCompactChange", flag_or_text(value)),
+        "auto-resize-images" => ("onAutoResizeImagesChange", flag_or_text(value)),
+        "http-idle-timeout" => ("onHttpIdleTimeoutMsChange", number()),
+        "default-project-trust" => ("onDefaultProjectTrustChange", json!(value)),
+        "theme" => ("onThemeChange", json!(value)),
+        "anthropic-extra-usage" => (
+            "onWarningsChange",
+            json!({ "anthropicExtraUsage": value == "true" }),
+        ),
+        other => panic!("no reference callback recorded for {other}"),
+    };
+    json!([name, value])
+}
+
+struct Driven {
+    component: Box<dyn Component>,
+    events: Events,
+}
+
+fn settings(events: &Events) -> Box<dyn Component> {
+    let mut s = SettingsSelector::new(&settings_config(), theme(), keys());
+    let sink = Rc::clone(events);
+    s.on_change(move |id, value| sink.borrow_mut().push(reference_event(id, value)));
+    let sink = Rc::clone(events);
+    s.on_theme_preview(move |setting| sink.borrow_mut().push(json!(["onThemePreview", setting])));
+    Box::new(s)
+}
+
+fn scoped(events: &Events, enabled: Option<Vec<String>>) -> Box<dyn Component> {
+    let mut s = ScopedModelsSelector::new(models(), enabled, theme(), keys());
+    let sink = Rc::clone(events);
+    s.on_change(move |ids| sink.borrow_mut().push(json!(["change", ids])));
+    let sink = Rc::clone(events);
+    s.on_persist(move |ids| sink.borrow_mut().push(json!(["persist", ids])));
+    let sink = Rc::clone(events);
+    s.on_cancel(move || sink.borrow_mut().push(json!(["cancel"])));
+    Box::new(s)
+}
+
+fn thinking(events: &Events) -> Box<dyn Component> {
+    use ThinkingLevel::*;
+    let levels = vec![Off, Minimal, Low, Medium, High, Xhigh];
+    let mut s = ThinkingSelector::new(Medium, levels, Some(High), theme(), keys());
+    let sink = Rc::clone(events);
+    s.on_select(move |l| sink.borrow_mut().push(json!(["select", l.as_str()])));
+    let sink = Rc::clone(events);
+    s.on_select_as_default(move |l| sink.borrow_mut().push(json!(["default", l.as_str()])));
+    let sink = Rc::clone(events);
+    s.on_cancel(move || sink.borrow_mut().push(json!(["cancel"])));
+    Box::new(s)
+}
+
+fn drive(kind: &str) -> Driven {
+    let events: Events = Rc::new(RefCell::new(Vec::new()));
+    let component = match kind {
+        "settings" => settings(&events),
+        "scoped" => scoped(
+            &events,
+            Some(
+                [
+                    "openai/gpt-5",
+                    "anthropic/claude-opus-4-1",
+                    "gone/old-model",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ),
+        ),
+        "scopedAll" => scoped(&events, None),
+        "thinking" => thinking(&events),
+        other => panic!("unknown component {other}"),
+    };
+    Driven { component, events }
+}
+
+fn plain(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| pi_tui::strip_ansi(l).trim_end().to_owned())
+        .collect()
+}
+
+#[test]
+fn every_scenario_renders_and_reports_as_pi_does() {
+    let reference = reference();
+    let scenarios = reference["scenarios"].as_array().unwrap();
+    assert!(scenarios.len() >= 20);
+    let mut failures = Vec::new();
+    for scenario in scenarios {
+        let name = scenario["name"].as_str().unwrap();
+        let mut driven = drive(scenario["component"].as_str().unwrap());
+        for key in scenario["keys"].as_array().unwrap() {
+            driven.component.handle_input(key.as_str().unwrap());
+        }
+        for width in [80usize, 50] {
+            let ours = plain(&driven.component.render(width));
+            let theirs: Vec<String> =
+                serde_json::from_value(scenario["screens"][width.to_string()].clone()).unwrap();
+            if ours != theirs {
+                failures.push(format!(
+                    "{name} at {width}:\n--- pi\n{}\n--- ours\n{}",
+                    theirs.join("\n"),
+                    ours.join("\n")
+                ));
+            }
+        }
+        let events = Value::Array(driven.events.borrow().clone());
+        if events != scenario["events"] {
+            failures.push(format!(
+                "{name}: pi reported {}, we reported {events}",
+                scenario["events"]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn model_search_ranks_the_catalog_as_pi_does() {
+    let catalog: Vec<Model> = pi_ai::all_builtin_models().cloned().collect();
+    for case in reference()["modelSearch"].as_array().unwrap() {
+        let query = case["query"].as_str().unwrap();
+        let expected: Vec<String> = serde_json::from_value(case["top"].clone()).unwrap();
+        let selector = ModelSelector::new(
+            catalog.clone(),
+            ModelSelectorOptions {
+                initial_search: query.to_owned(),
+                ..ModelSelectorOptions::default()
+            },
+            theme(),
+            keys(),
+        );
+        let shown: Vec<String> = selector
+            .shown()
+            .iter()
+            .take(expected.len())
+            .map(|m| format!("{}/{}", m.provider, m.id))
+            .collect();
+        assert_eq!(shown, expected, "/model search {query:?}");
+    }
+}
+
+fn on_screen(lines: &[String], width: u16) -> String {
+    let rows = u16::try_from(lines.len().max(1)).unwrap();
+    let mut terminal = pi_tui::VirtualTerminal::new(width, rows);
+    terminal.feed(&lines.join("\r\n"));
+    terminal
+        .screen_rows()
+        .iter()
+        .take(lines.len())
+        .map(|row| format!("|{row}|\n"))
+        .collect()
+}
+
+#[test]
+fn the_selectors_on_a_terminal_at_two_widths() {
+    let mut shown = String::new();
+    for width in [72u16, 40] {
+        for kind in ["settings", "scoped", "thinking"] {
+            let mut driven = drive(kind);
+            let lines = driven.component.render(usize::from(width));
+            for line in &lines {
+                assert!(
+                    pi_tui::visible_width(line) <= usize::from(width),
+                    "{line:?}"
+                );
+            }
+            shown.push_str(&format!("{kind} at {width}:\n"));
+            shown.push_str(&on_screen(&lines, width));
+        }
+    }
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn settings_changes_are_reported_with_the_settings_values() {
+    let changes = Rc::new(RefCell::new(Vec::new()));
+    let config = SettingsConfig {
+        supports_images: true,
+        ..SettingsConfig::default()
+    };
+    let mut s = SettingsSelector::new(&config, theme(), keys());
+    let sink = Rc::clone(&changes);
+    s.on_change(move |id: &str, value: &str| sink.borrow_mut().push(format!("{id}={value}")));
+    let cancelled = Rc::new(RefCell::new(false));
+    let flag = Rc::clone(&cancelled);
+    s.on_cancel(move || *flag.borrow_mut() = true);
+    for key in ["\r", "\x1b[B", "\x1b[B", " ", "\x1b[B", " "] {
+        s.handle_input(key);
+    }
+    // Typing searches; the search field keeps the space from changing the value.
+    for c in "padding".chars() {
+        s.handle_input(&c.to_string());
+    }
+    s.handle_input("\r");
+    s.handle_input("\x1b");
+    assert_eq!(
+        *changes.borrow(),
+        [
+            "autocompact=false",
+            "image-width-cells=80",
+            "auto-resize-images=false",
+            "editor-padding=1",
+        ]
+    );
+    assert!(*cancelled.borrow());
+    let values: Vec<(&str, &str)> = s
+        .items()
+        .iter()
+        .map(|i| (i.id.as_str(), i.current_value.as_str()))
+        .collect();
+    assert!(values.contains(&("image-width-cells", "80")));
+    assert!(values.contains(&("editor-padding", "1")));
+}
+
+#[test]
+fn settings_rows_follow_pi_without_image_support() {
+    let s = SettingsSelector::new(&SettingsConfig::default(), theme(), keys());
+    let ids: Vec<&str> = s.items().iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids.len(), 31);
+    assert_eq!(
+        &ids[..3],
+        ["autocompact", "auto-resize-images", "block-images"]
+    );
+    assert!(!ids.contains(&"show-images"));
+    assert_eq!(ids.last(), Some(&"theme"));
+}
+
+#[test]
+fn scoped_models_toggle_reorder_and_save() {
+    let changes = Rc::new(RefCell::new(Vec::new()));
+    let saved = Rc::new(RefCell::new(Vec::new()));
+    let mut s = ScopedModelsSelector::new(models(), None, theme(), keys());
+    let sink = Rc::clone(&changes);
+    s.on_change(move |ids| sink.borrow_mut().push(ids.map(<[String]>::to_vec)));
+    let sink = Rc::clone(&saved);
+    s.on_persist(move |ids| sink.borrow_mut().push(ids.map(<[String]>::to_vec)));
+    // With everything enabled there is no order to change.
+    s.handle_input("\x1b[1;3B");
+    assert!(changes.borrow().is_empty());
+    // Clearing all, then enabling two models, gives them in the order enabled.
+    s.handle_input("\x18");
+    assert_eq!(s.enabled(), Some(&[][..]));
+    s.handle_input("\x1b[B");
+    s.handle_input("\r");
+    s.handle_input("\x1b[B");
+    s.handle_input("\x1b[B");
+    s.handle_input("\r");
+    assert_eq!(
+        s.enabled().unwrap(),
+        ["anthropic/claude-opus-4-1", "openai/gpt-5-mini"]
+    );
+    // Enabled models lead the list; moving the second up swaps them.
+    assert_eq!(
+        &s.shown()[..2],
+        ["anthropic/claude-opus-4-1", "openai/gpt-5-mini"]
+    );
+    s.handle_input("\x1b[A");
+    s.handle_input("\x1b[A");
+    s.handle_input("\x1b[1;3A");
+    assert_eq!(
+        s.enabled().unwrap(),
+        ["openai/gpt-5-mini", "anthropic/claude-opus-4-1"]
+    );
+    assert!(s.is_dirty());
+    s.handle_input("\x13");
+    assert!(!s.is_dirty());
+    assert_eq!(
+        *saved.borrow(),
+        [Some(vec![
+            "openai/gpt-5-mini".to_owned(),
+            "anthropic/claude-opus-4-1".to_owned()
+        ])]
+    );
+    // The provider key enables every model of the selected one's provider; enabling
+    // every model collapses the list to "all".
+    s.handle_input("\x10");
+    assert_eq!(
+        s.enabled().unwrap(),
+        [
+            "openai/gpt-5-mini",
+            "anthropic/claude-opus-4-1",
+            "openai/gpt-5",
+            "openai/gpt-4.1"
+        ]
+    );
+    s.handle_input("\x01");
+    assert_eq!(s.enabled(), None);
+    assert_eq!(changes.borrow().len(), 6);
+    assert_eq!(changes.borrow().last(), Some(&None));
+}
