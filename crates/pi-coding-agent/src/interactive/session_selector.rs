@@ -443,6 +443,8 @@ impl SessionSelector {
         };
         let (path, name) = (session.path.clone(), session.name.clone());
         self.rename_input.set_value(name.unwrap_or_default());
+        // The name field takes the cursor even when the picker itself is not focused.
+        self.rename_input.set_focused(true);
         self.renaming = Some(path);
     }
 
@@ -717,7 +719,8 @@ impl SessionSelector {
         if is_selected {
             line = t.bg(ThemeBg::SelectedBg, &line);
         }
-        truncate_to_width(&line, width, "…", false)
+        // The whole row is cut with pi's default ellipsis, three dots.
+        truncate_to_width(&line, width, "...", false)
     }
 
     fn handle_list_input(&mut self, data: &str) {

@@ -16,7 +16,8 @@ use pi_coding_agent::interactive::session_selector::{
 };
 use pi_coding_agent::interactive::theme::{ColorMode, Theme};
 use pi_coding_agent::session::{
-    NewSessionOptions, SessionLocation, SessionManager, list_all_sessions, list_sessions,
+    NewSessionOptions, SessionInfo, SessionLocation, SessionManager, list_all_sessions,
+    list_sessions,
 };
 use pi_tui::Component;
 
@@ -455,5 +456,69 @@ fn ages_are_written_as_pi_writes_them() {
     ];
     for (ago, text) in cases {
         assert_eq!(format_age(NOW, NOW - ago), text, "{ago}");
+    }
+}
+
+/// The sessions of one scope from the reference recording, aged from `NOW`.
+fn recorded_sessions(list: &serde_json::Value) -> Vec<SessionInfo> {
+    let text = |v: &serde_json::Value, key: &str| v[key].as_str().map(str::to_owned);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let modified = NOW - s["minutesAgo"].as_i64().unwrap() * MINUTE;
+            SessionInfo {
+                path: PathBuf::from(text(s, "path").unwrap()),
+                id: text(s, "id").unwrap(),
+                cwd: text(s, "cwd").unwrap(),
+                name: text(s, "name"),
+                parent_session_path: text(s, "parentSessionPath"),
+                created: modified,
+                modified,
+                message_count: usize::try_from(s["messageCount"].as_u64().unwrap()).unwrap(),
+                first_message: text(s, "firstMessage").unwrap(),
+                all_messages_text: text(s, "allMessagesText").unwrap(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_picker_renders_as_the_reference_does() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/interactive/session-selector-reference.json");
+    let recording: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let current = recorded_sessions(&recording["current"]);
+    let all = recorded_sessions(&recording["all"]);
+    for case in recording["cases"].as_array().unwrap() {
+        let (current, all) = (current.clone(), all.clone());
+        let options = SessionSelectorOptions {
+            current_session: Some(PathBuf::from(recording["currentSession"].as_str().unwrap())),
+            rename: Some(Box::new(|_: &Path, _: &str| Ok(()))),
+            show_rename_hint: Some(true),
+            home: Some(PathBuf::from(recording["home"].as_str().unwrap())),
+            now: Some(NOW),
+        };
+        let mut s = SessionSelector::new(
+            Box::new(move || current.clone()),
+            Box::new(move || all.clone()),
+            options,
+            Theme::dark(ColorMode::TrueColor),
+            Rc::new(AppKeybindings::defaults(KeyPlatform::Linux)),
+        );
+        for key in case["keys"].as_array().unwrap() {
+            s.handle_input(key.as_str().unwrap());
+        }
+        for (width, expected) in case["renders"].as_object().unwrap() {
+            let expected: Vec<String> = expected
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap().to_owned())
+                .collect();
+            let ours = s.render(width.parse().unwrap());
+            assert_eq!(ours, expected, "{} at {width}", case["name"]);
+        }
     }
 }
