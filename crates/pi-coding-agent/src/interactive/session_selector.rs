@@ -57,7 +57,8 @@ pub struct SessionSelectorOptions {
     /// The session in use: marked in the list and never deleted.
     pub current_session: Option<PathBuf>,
     /// Renames a session (the rename key does nothing without it). [`rename_session_file`]
-    /// does it for a session that is not open.
+    /// does it for a session that is not open; the session in use is renamed through its
+    /// own manager.
     pub rename: Option<RenameSession>,
     /// Whether the hints mention renaming (default: whether `rename` is set).
     pub show_rename_hint: Option<bool>,
@@ -80,6 +81,9 @@ impl std::fmt::Debug for SessionSelectorOptions {
 }
 
 /// Names the session stored at `path` by appending a `session_info` entry to its file.
+///
+/// The file is opened (and locked) for the append, so this fails for a session open for
+/// writing, this process's included: name the session in use through its own manager.
 pub fn rename_session_file(path: &Path, name: &str) -> Result<(), SessionError> {
     let mut manager = SessionManager::open(path, None, None)?;
     manager.append_session_info(name)?;
