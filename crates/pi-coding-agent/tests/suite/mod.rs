@@ -14,6 +14,7 @@ mod interactive_chat;
 mod interactive_footer;
 mod interactive_keybindings;
 mod interactive_model_selector;
+mod interactive_session_selector;
 mod interactive_settings_selector;
 mod interactive_theme;
 mod interactive_tmux;
