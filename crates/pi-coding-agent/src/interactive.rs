@@ -1,6 +1,6 @@
 //! The building blocks of pi's interactive mode: [`theme`]s (colours per role, built-in and
 //! user themes, hot reload), [`keybindings`] (the application's actions and the keys bound
-//! to them in `keybindings.json`), the [`model_selector`], the [`footer`] under the editor and the [`chat`]
+//! to them in `keybindings.json`), the [`model_selector`], the session [`tree_selector`], the [`footer`] under the editor and the [`chat`]
 //! components the conversation is drawn with.
 //!
 //! Each is plain data and pure functions over it, so the chat screen composes them and the
@@ -11,3 +11,4 @@ pub mod footer;
 pub mod keybindings;
 pub mod model_selector;
 pub mod theme;
+pub mod tree_selector;

@@ -15,6 +15,7 @@ mod interactive_footer;
 mod interactive_keybindings;
 mod interactive_model_selector;
 mod interactive_theme;
+mod interactive_tree_selector;
 mod rpc;
 mod rpc_fuzz;
 mod rpc_support;
