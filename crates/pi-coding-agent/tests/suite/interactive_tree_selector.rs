@@ -137,3 +137,318 @@ fn the_summary_question_matches_the_reference() {
         assert_eq!(prompt.render(width), theirs, "{case}");
     }
 }
+
+/// A session with two branches off the first answer, built by appending: the left branch
+/// was summarized and abandoned, the leaf ends the right one; one entry is labelled.
+struct Branched {
+    manager: SessionManager,
+    first: String,
+    left: String,
+    right: String,
+    leaf: String,
+}
+
+fn branched() -> Branched {
+    use super::session_support::{assistant, memory, user};
+    let mut manager = memory();
+    let first = manager.append_message(&user("Plan the release")).unwrap();
+    let answer = manager
+        .append_message(&assistant("Here is a plan."))
+        .unwrap();
+    let left = manager
+        .append_message(&user("Write the changelog"))
+        .unwrap();
+    manager
+        .append_message(&assistant("Changelog written."))
+        .unwrap();
+    manager.append_label_change(&left, Some("docs")).unwrap();
+    manager
+        .branch_with_summary(
+            Some(&answer),
+            "Wrote a changelog, then stopped.",
+            None,
+            None,
+            None,
+        )
+        .unwrap();
+    manager.append_model_change("openai", "gpt-5").unwrap();
+    let right = manager
+        .append_message(&user("Tag the version instead"))
+        .unwrap();
+    let leaf = manager
+        .append_message(&assistant("Tagged v1.2.0."))
+        .unwrap();
+    Branched {
+        manager,
+        first,
+        left,
+        right,
+        leaf,
+    }
+}
+
+fn on_screen(lines: &[String], width: u16) -> String {
+    let rows = u16::try_from(lines.len().max(1)).unwrap();
+    let mut terminal = pi_tui::VirtualTerminal::new(width, rows);
+    terminal.feed(&lines.join("\r\n"));
+    terminal
+        .screen_rows()
+        .iter()
+        .take(lines.len())
+        .map(|row| format!("|{row}|\n"))
+        .collect()
+}
+
+#[test]
+fn a_branched_session_on_a_terminal_at_two_widths() {
+    let b = branched();
+    let mut shown = String::new();
+    for width in [72u16, 34] {
+        let mut selector = selector_for(&b.manager, 24);
+        let lines = selector.render(usize::from(width));
+        for line in &lines {
+            assert!(
+                pi_tui::visible_width(line) <= usize::from(width),
+                "{line:?}"
+            );
+        }
+        shown.push_str(&format!("width {width}\n{}", on_screen(&lines, width)));
+        press(&mut selector, &[CTRL_LEFT, CTRL_LEFT]);
+        let lines = selector.render(usize::from(width));
+        shown.push_str(&format!(
+            "folded, width {width}\n{}",
+            on_screen(&lines, width)
+        ));
+    }
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn filters_switch_directly_toggle_back_and_cycle() {
+    let b = branched();
+    let mut s = selector_for(&b.manager, 24);
+    assert_eq!(s.filter(), TreeFilter::Default);
+    // Bookkeeping (the label and model change) is hidden by default.
+    assert_eq!(s.shown_ids().len(), 7);
+    press(&mut s, &[CTRL_U]);
+    assert_eq!(s.filter(), TreeFilter::UserOnly);
+    // The leaf's branch comes first.
+    assert_eq!(
+        s.shown_ids(),
+        [b.first.as_str(), b.right.as_str(), b.left.as_str()]
+    );
+    // The leaf is hidden: the nearest shown ancestor is selected.
+    assert_eq!(s.selected_id(), Some(b.right.as_str()));
+    press(&mut s, &[CTRL_U]);
+    assert_eq!(s.filter(), TreeFilter::Default);
+    assert_eq!(s.selected_id(), Some(b.right.as_str()));
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        press(&mut s, &[CTRL_O]);
+        seen.push(s.filter());
+    }
+    assert_eq!(
+        seen,
+        [
+            TreeFilter::NoTools,
+            TreeFilter::UserOnly,
+            TreeFilter::LabeledOnly,
+            TreeFilter::All,
+            TreeFilter::Default
+        ]
+    );
+    press(&mut s, &["\x1b[111;6u"]); // shift+ctrl+o cycles back
+    assert_eq!(s.filter(), TreeFilter::All);
+    assert_eq!(s.shown_ids().len(), 9);
+    press(&mut s, &["\x0c"]); // ctrl+l: labeled only
+    assert_eq!(s.shown_ids(), [b.left.as_str()]);
+}
+
+#[test]
+fn search_narrows_backspace_widens_and_escape_clears_before_cancelling() {
+    let b = branched();
+    let mut s = selector_for(&b.manager, 24);
+    let cancelled = Rc::new(RefCell::new(0));
+    let count = Rc::clone(&cancelled);
+    s.on_cancel(move || *count.borrow_mut() += 1);
+    type_text(&mut s, "tag version");
+    assert_eq!(s.search(), "tag version");
+    assert_eq!(s.shown_ids(), [b.right.as_str()]);
+    type_text(&mut s, "zz");
+    assert!(s.shown_ids().is_empty());
+    assert!(
+        strip(&s.render(60))
+            .iter()
+            .any(|l| l == "  No entries found")
+    );
+    press(&mut s, &[BACKSPACE, BACKSPACE]);
+    assert_eq!(s.shown_ids(), [b.right.as_str()]);
+    // Labels are searched too.
+    press(&mut s, &[ESCAPE]);
+    assert_eq!(s.search(), "");
+    assert_eq!(*cancelled.borrow(), 0);
+    type_text(&mut s, "docs");
+    assert_eq!(s.shown_ids(), [b.left.as_str()]);
+    press(&mut s, &[ESCAPE, ESCAPE]);
+    assert_eq!(*cancelled.borrow(), 1);
+}
+
+#[test]
+fn folding_hides_a_branch_and_unfolding_shows_it() {
+    let b = branched();
+    let mut s = selector_for(&b.manager, 24);
+    let all = s.shown_ids().len();
+    // Up from the leaf to the start of its branch (the branch summary), then fold it.
+    press(&mut s, &[CTRL_LEFT]);
+    let segment = s.selected_id().unwrap().to_owned();
+    press(&mut s, &[CTRL_LEFT]);
+    assert_eq!(s.selected_id(), Some(segment.as_str()));
+    assert_eq!(s.shown_ids().len(), all - 2);
+    assert!(!s.shown_ids().contains(&b.leaf.as_str()));
+    assert!(strip(&s.render(60)).iter().any(|l| l.contains("⊞")));
+    press(&mut s, &[CTRL_RIGHT]);
+    assert_eq!(s.shown_ids().len(), all);
+    // Unfolded, the key walks down to the end of the branch.
+    press(&mut s, &[CTRL_RIGHT]);
+    assert_eq!(s.selected_id(), Some(b.leaf.as_str()));
+}
+
+#[test]
+fn enter_reports_the_selected_entry_and_arrows_wrap() {
+    let b = branched();
+    let mut s = selector_for(&b.manager, 24);
+    let chosen = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&chosen);
+    s.on_select(move |id| sink.borrow_mut().push(id.to_owned()));
+    let rows: Vec<String> = s.shown_ids().iter().map(|id| id.to_string()).collect();
+    // The leaf's branch comes first, the abandoned one (its label first) after it.
+    assert_eq!(rows[0], b.first);
+    assert_eq!(rows[3], b.right);
+    assert_eq!(rows[4], b.leaf);
+    assert_eq!(rows[5], b.left);
+    assert_eq!(s.selected_id(), Some(b.leaf.as_str()));
+    press(&mut s, &[ENTER, DOWN, DOWN, ENTER, DOWN, ENTER, UP, ENTER]);
+    assert_eq!(
+        *chosen.borrow(),
+        [
+            b.leaf.clone(),
+            rows[6].clone(),
+            b.first.clone(),
+            rows[6].clone()
+        ]
+    );
+}
+
+#[test]
+fn a_label_is_edited_and_reported_with_its_entry() {
+    let b = branched();
+    let mut s = selector_for(&b.manager, 24);
+    let changes = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&changes);
+    s.on_label_change(move |id, label| {
+        sink.borrow_mut()
+            .push((id.to_owned(), label.map(str::to_owned)))
+    });
+    press(&mut s, &["L"]);
+    assert!(s.is_editing_label());
+    type_text(&mut s, "  shipped ");
+    press(&mut s, &[ENTER]);
+    assert!(!s.is_editing_label());
+    assert!(
+        strip(&s.render(60))
+            .iter()
+            .any(|l| l.contains("[shipped] assistant: Tagged v1.2.0."))
+    );
+    // An existing label opens filled in; clearing it removes it.
+    press(&mut s, &["L"]);
+    assert!(strip(&s.render(60)).iter().any(|l| l.contains("> shipped")));
+    press(&mut s, &["\x05", "\x15", ENTER]); // ctrl+e, then ctrl+u deletes to the line start
+    press(&mut s, &["L", ESCAPE]);
+    assert!(!s.is_editing_label());
+    assert_eq!(
+        *changes.borrow(),
+        [
+            (b.leaf.clone(), Some("shipped".to_owned())),
+            (b.leaf.clone(), None)
+        ]
+    );
+    press(&mut s, &["\x0c"]);
+    assert_eq!(s.shown_ids(), [b.left.as_str()]);
+}
+
+#[test]
+fn the_copy_key_reports_the_selected_text() {
+    let b = branched();
+    let mut s = selector_for(&b.manager, 24);
+    let copied = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&copied);
+    s.on_copy(move |text| sink.borrow_mut().push(text.map(str::to_owned)));
+    press(&mut s, &[CTRL_X, UP, CTRL_X]);
+    assert_eq!(
+        *copied.borrow(),
+        [
+            Some("Tagged v1.2.0.".to_owned()),
+            Some("Tag the version instead".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn the_summary_question_reports_each_choice() {
+    let run = |input: &[&str]| {
+        let mut prompt = BranchSummaryPrompt::new(theme(), keys());
+        let chosen = Rc::new(RefCell::new(None));
+        let cancelled = Rc::new(RefCell::new(false));
+        let (sink, flag) = (Rc::clone(&chosen), Rc::clone(&cancelled));
+        prompt.on_choose(move |request| *sink.borrow_mut() = Some(request));
+        prompt.on_cancel(move || *flag.borrow_mut() = true);
+        for key in input {
+            prompt.handle_input(key);
+        }
+        let result = chosen.borrow().clone();
+        (result, *cancelled.borrow(), prompt)
+    };
+    let (none, ..) = run(&[ENTER]);
+    assert_eq!(none, Some(BranchSummaryRequest::default()));
+    let (plain, ..) = run(&["j", ENTER]);
+    assert_eq!(
+        plain,
+        Some(BranchSummaryRequest {
+            summarize: true,
+            custom_instructions: None
+        })
+    );
+    let (_, cancelled, _) = run(&[ESCAPE]);
+    assert!(cancelled);
+    // The custom prompt opens an editor; Escape there goes back to the question.
+    let (nothing, cancelled, mut prompt) = run(&[DOWN, DOWN, ENTER]);
+    assert!(nothing.is_none() && !cancelled && prompt.is_editing_instructions());
+    let screen = strip(&prompt.render(50));
+    assert!(
+        screen
+            .iter()
+            .any(|l| l.contains("Custom summarization instructions")),
+        "{screen:#?}"
+    );
+    prompt.handle_input(ESCAPE);
+    assert!(!prompt.is_editing_instructions());
+    let (custom, ..) = run(&[DOWN, DOWN, ENTER, "F", "o", "c", "u", "s", ENTER]);
+    assert_eq!(
+        custom,
+        Some(BranchSummaryRequest {
+            summarize: true,
+            custom_instructions: Some("Focus".to_owned())
+        })
+    );
+}
+
+fn strip(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| {
+            pi_tui::strip_ansi(l)
+                .trim_end()
+                .replace(pi_tui::CURSOR_MARKER, "")
+        })
+        .collect()
+}
