@@ -7,6 +7,8 @@
 //! After an entry is chosen pi asks whether to summarize the branch being left: that question
 //! is the [`BranchSummaryPrompt`].
 
+mod help;
+mod layout;
 mod line;
 mod summary_prompt;
 
@@ -14,18 +16,14 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use pi_tui::components::{Input, Text};
-use pi_tui::{
-    Component, action, slice_by_column, truncate_to_width, visible_width, wrap_text_with_ansi,
-};
+use pi_tui::{Component, action, truncate_to_width, visible_width};
 
+use self::layout::{RenderedRow, Row, horizontal_viewport, layout};
 use self::line::{EntryText, ToolCalls, collect_tool_calls, entry_text};
 pub use self::summary_prompt::{BranchSummaryPrompt, BranchSummaryRequest};
 use super::keybindings::{Action, AppKeybindings};
 use super::theme::{Theme, ThemeBg, ThemeColor};
 use crate::session::{EntryKind, SessionTree, format_iso, now_iso, parse_iso_ms};
-
-/// Columns of the cursor gutter, which never scrolls sideways.
-const GUTTER_WIDTH: usize = 2;
 
 /// Which entries the tree lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -124,25 +122,6 @@ enum NodeKind {
     Bookkeeping,
     Usage,
     Other,
-}
-
-/// A column of a `│` line continuing an ancestor's branch.
-#[derive(Debug, Clone, Copy)]
-struct Gutter {
-    position: usize,
-    show: bool,
-}
-
-/// A shown entry and its place in the drawing.
-#[derive(Debug, Clone)]
-struct Row {
-    node: usize,
-    indent: usize,
-    show_connector: bool,
-    is_last: bool,
-    gutters: Rc<[Gutter]>,
-    /// A root among several: drawn without a connector.
-    virtual_root_child: bool,
 }
 
 type IdCallback = Box<dyn FnMut(&str)>;
@@ -791,165 +770,6 @@ impl TreeSelector {
         lines.push(truncate_to_width(&hint, width, "", false));
         lines
     }
-
-    fn render_help(&self, width: usize) -> Vec<String> {
-        let help: [(&[&str], &str, bool); 8] = [
-            (&[action::SELECT_UP, action::SELECT_DOWN], "move", false),
-            (
-                &[action::EDITOR_CURSOR_LEFT, action::EDITOR_CURSOR_RIGHT],
-                "page",
-                false,
-            ),
-            (
-                &["app.tree.foldOrUp", "app.tree.unfoldOrDown"],
-                "branch",
-                false,
-            ),
-            (&["app.message.copy"], "copy", false),
-            (&["app.tree.editLabel"], "label", false),
-            (&["app.tree.toggleLabelTimestamp"], "label time", false),
-            (
-                &[
-                    "app.tree.filter.default",
-                    "app.tree.filter.noTools",
-                    "app.tree.filter.userOnly",
-                    "app.tree.filter.labeledOnly",
-                    "app.tree.filter.all",
-                ],
-                "filters",
-                true,
-            ),
-            (
-                &[
-                    "app.tree.filter.cycleForward",
-                    "app.tree.filter.cycleBackward",
-                ],
-                "cycle",
-                true,
-            ),
-        ];
-        let width = width.max(1);
-        let indented = |item: &str| {
-            let with_indent = format!("  {item}");
-            if visible_width(&with_indent) <= width {
-                with_indent
-            } else {
-                item.to_owned()
-            }
-        };
-        let mut lines = Vec::new();
-        let mut current = String::new();
-        for (actions, label, label_first) in help {
-            let keys = help_keys(&self.keys, actions);
-            let item = match (keys.is_empty(), label_first) {
-                (true, _) => label.to_owned(),
-                (false, true) => format!("{label} {keys}"),
-                (false, false) => format!("{keys} {label}"),
-            };
-            if current.is_empty() {
-                current = indented(&item);
-                continue;
-            }
-            let candidate = format!("{current} · {item}");
-            if visible_width(&candidate) <= width {
-                current = candidate;
-                continue;
-            }
-            lines.extend(wrap_text_with_ansi(current.trim_end(), width));
-            current = indented(&item);
-        }
-        if !current.is_empty() {
-            lines.extend(wrap_text_with_ansi(current.trim_end(), width));
-        }
-        lines
-            .iter()
-            .map(|line| self.theme.fg(ThemeColor::Muted, line))
-            .collect()
-    }
-}
-
-/// Lays out a forest depth first: a parent with several children indents them one step
-/// and draws connectors; a single-child chain stays flat, except the first generation after
-/// a branch, which indents once more to group it.
-fn layout<'a>(
-    roots: &[usize],
-    children_of: impl Fn(usize) -> &'a Vec<usize>,
-    multiple_roots: bool,
-) -> Vec<Row> {
-    struct Pending {
-        node: usize,
-        indent: usize,
-        just_branched: bool,
-        row: Row,
-    }
-    let mut out = Vec::new();
-    let root_indent = usize::from(multiple_roots);
-    let no_gutters: Rc<[Gutter]> = Rc::from(Vec::new());
-    let mut stack: Vec<Pending> = roots
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, &node)| Pending {
-            node,
-            indent: root_indent,
-            just_branched: multiple_roots,
-            row: Row {
-                node,
-                indent: root_indent,
-                show_connector: multiple_roots,
-                is_last: i + 1 == roots.len(),
-                gutters: Rc::clone(&no_gutters),
-                virtual_root_child: multiple_roots,
-            },
-        })
-        .collect();
-    while let Some(Pending {
-        node,
-        indent,
-        just_branched,
-        row,
-    }) = stack.pop()
-    {
-        let children = children_of(node);
-        let branches = children.len() > 1;
-        let child_indent = if branches || (just_branched && indent > 0) {
-            indent + 1
-        } else {
-            indent
-        };
-        let child_gutters = if row.show_connector && !row.virtual_root_child {
-            let display_indent = if multiple_roots {
-                indent.saturating_sub(1)
-            } else {
-                indent
-            };
-            let mut gutters = row.gutters.to_vec();
-            gutters.push(Gutter {
-                position: display_indent.saturating_sub(1),
-                show: !row.is_last,
-            });
-            Rc::from(gutters)
-        } else {
-            Rc::clone(&row.gutters)
-        };
-        for (i, &child) in children.iter().enumerate().rev() {
-            stack.push(Pending {
-                node: child,
-                indent: child_indent,
-                just_branched: branches,
-                row: Row {
-                    node: child,
-                    indent: child_indent,
-                    show_connector: branches,
-                    is_last: i + 1 == children.len(),
-                    gutters: Rc::clone(&child_gutters),
-                    virtual_root_child: false,
-                },
-            });
-        }
-        out.push(row);
-    }
-    out
 }
 
 fn node_kind(kind: &EntryKind) -> NodeKind {
@@ -969,101 +789,6 @@ fn node_kind(kind: &EntryKind) -> NodeKind {
         EntryKind::Usage(_) => NodeKind::Usage,
         _ => NodeKind::Other,
     }
-}
-
-/// A row drawn before horizontal scrolling.
-struct RenderedRow {
-    gutter: String,
-    body: String,
-    /// Where the entry's text starts, after the tree drawing.
-    anchor_col: usize,
-    body_width: usize,
-    selected: bool,
-}
-
-/// Fits rows to `width`. The cursor gutter always shows; the bodies shift left only when the
-/// selected row's text would start too far right to read.
-fn horizontal_viewport(rows: &[RenderedRow], width: usize) -> Vec<String> {
-    let viewport = width.saturating_sub(GUTTER_WIDTH);
-    let widest = rows.iter().map(|r| r.body_width).max().unwrap_or(0);
-    let max_scroll = widest.saturating_sub(viewport);
-    let mut scroll = 0;
-    if let Some(row) = rows.iter().find(|r| r.selected)
-        && max_scroll > 0
-    {
-        let min_visible = (viewport / 3).clamp(4, 20);
-        if row.anchor_col + min_visible > viewport {
-            let context = (viewport / 4).clamp(2, 12);
-            scroll = max_scroll.min(row.anchor_col.saturating_sub(context));
-        }
-    }
-    rows.iter()
-        .map(|row| {
-            let line = if scroll > 0 {
-                format!(
-                    "{}{}\x1b[0m",
-                    row.gutter,
-                    slice_by_column(&row.body, scroll, viewport, true)
-                )
-            } else {
-                format!("{}{}", row.gutter, row.body)
-            };
-            truncate_to_width(&line, width, "", false)
-        })
-        .collect()
-}
-
-/// The first key of each action, shortened as pi's tree help writes them: a shared modifier
-/// once (`ctrl+d/t/u/l/a`), arrows as symbols.
-fn help_keys(keys: &AppKeybindings, actions: &[&str]) -> String {
-    let first: Vec<&str> = actions
-        .iter()
-        .filter_map(|a| keys.tui().keys(a).first().map(String::as_str))
-        .collect();
-    let compact = match first.as_slice() {
-        [] => return String::new(),
-        [one] => (*one).to_owned(),
-        many => {
-            let split = |k: &str| k.rfind('+').map_or(0, |at| at + 1);
-            let prefix = &many[0][..split(many[0])];
-            if !prefix.is_empty() && many.iter().all(|k| &k[..split(k)] == prefix) {
-                let suffixes: Vec<&str> = many.iter().map(|k| &k[split(k)..]).collect();
-                format!("{prefix}{}", suffixes.join("/"))
-            } else {
-                many.join("/")
-            }
-        }
-    };
-    replace_words(&compact)
-}
-
-/// Replaces the key names `pageUp`, `pageDown`, `up`, `down`, `left`, `right` where they
-/// stand as whole words.
-fn replace_words(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        out.push_str(match word.as_str() {
-            "pageUp" => "pgup",
-            "pageDown" => "pgdn",
-            "up" => "↑",
-            "down" => "↓",
-            "left" => "←",
-            "right" => "→",
-            other => other,
-        });
-        word.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
 }
 
 /// C0 and C1 control characters and DEL: keys, not text to search for.
@@ -1105,7 +830,7 @@ impl Component for TreeSelector {
         let border = t.fg(ThemeColor::Border, &"─".repeat(width.max(1)));
         let mut lines = vec![String::new(), border.clone()];
         lines.extend(Text::with_padding(t.bold("  Session Tree"), 1, 0).render(width));
-        lines.extend(self.render_help(width));
+        lines.extend(help::render_help(&self.theme, &self.keys, width));
         let mut search = format!("  {}", t.fg(ThemeColor::Muted, "Type to search:"));
         if !self.search.is_empty() {
             search.push(' ');
