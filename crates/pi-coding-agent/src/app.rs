@@ -133,7 +133,7 @@ fn unsupported_notes(args: &Args, mode: AppMode) {
     {
         notes.push("themes (--theme, --no-themes, --use-theme)");
     }
-    if args.resume {
+    if args.resume && mode != AppMode::Interactive {
         notes.push("the session picker (--resume)");
     }
     if args.tui_mode.is_some() {

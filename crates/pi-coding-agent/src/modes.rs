@@ -7,6 +7,6 @@ mod print;
 mod rpc;
 
 #[cfg(unix)]
-pub use interactive::{InteractiveOptions, run_interactive_mode};
+pub use interactive::{InteractiveOptions, pick_session, run_interactive_mode};
 pub use print::{PrintInput, PrintOutput, run_print_mode};
 pub use rpc::run_rpc_mode;

@@ -182,6 +182,22 @@ impl Renderer {
         };
     }
 
+    /// Erases the rows pi shows on screen and forgets them: the next frame is drawn whole
+    /// from the top of that area (content that no longer fits scrolls into scrollback).
+    /// Returns what to write first. For content rebuilt from scratch (another session, a
+    /// new theme), whose changes above the screen a diff could not show.
+    pub fn restart(&mut self, height: usize) -> String {
+        let mut out = String::new();
+        if self.started {
+            let top = self.viewport_top(height.max(1));
+            delete_images(&mut out, &self.previous, top, usize::MAX);
+            move_rows(&mut out, -(signed(self.cursor_row) - signed(top)));
+            out.push_str("\r\x1b[J");
+        }
+        self.reset();
+        out
+    }
+
     /// The first content row still on screen: rows above it are in scrollback.
     fn viewport_top(&self, height: usize) -> usize {
         self.frozen_above.max(self.max_rows.saturating_sub(height))

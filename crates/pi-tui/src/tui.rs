@@ -50,6 +50,7 @@ pub struct Tui<T: Terminal> {
     renderer: Renderer,
     listeners: Vec<InputListener>,
     render_requested: bool,
+    restart_requested: bool,
     started: bool,
     cell_size: Option<(u16, u16)>,
 }
@@ -77,6 +78,7 @@ impl<T: Terminal> Tui<T> {
             renderer: Renderer::new(),
             listeners: Vec::new(),
             render_requested: false,
+            restart_requested: false,
             started: false,
             cell_size: None,
         }
@@ -202,6 +204,13 @@ impl<T: Terminal> Tui<T> {
         self.render_requested = true;
     }
 
+    /// Redraws the whole content in the area the UI shows, as a first frame, after the
+    /// content was rebuilt from scratch: what scrolled away before stays in scrollback.
+    pub fn request_restart(&mut self) {
+        self.restart_requested = true;
+        self.render_requested = true;
+    }
+
     /// Draws a frame if one was asked for (by input, a change of focus or overlays, a
     /// resize, or [`Tui::request_render`]). Returns whether it drew.
     pub fn render_if_requested(&mut self) -> Result<bool, TerminalError> {
@@ -221,7 +230,12 @@ impl<T: Terminal> Tui<T> {
         if !self.overlays.is_empty() {
             lines = composite(&mut self.overlays, lines, columns, rows);
         }
-        let out = self.renderer.frame(lines, columns, rows);
+        let mut out = if std::mem::take(&mut self.restart_requested) {
+            self.renderer.restart(rows)
+        } else {
+            String::new()
+        };
+        out.push_str(&self.renderer.frame(lines, columns, rows));
         self.terminal.write(&out)
     }
 

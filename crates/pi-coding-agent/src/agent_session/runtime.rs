@@ -30,12 +30,15 @@ pub trait SessionServices: Send + Sync {
     /// The `--models` (or `enabledModels`) scope, if any.
     fn scoped_models(&self) -> Vec<ScopedModel>;
 
+    /// Replaces the model scope for the rest of the run (`None`: no scope).
+    fn set_model_scope(&self, patterns: Option<&[String]>);
+
     /// The thinking level a switch to `model` asks for (`modelThinkingLevels`, then
     /// `defaultThinkingLevel`); `None` keeps the current one.
     fn thinking_level_for(&self, model: &Model) -> Option<ThinkingLevel>;
 
-    /// Saves a user setting (`steeringMode`, `followUpMode`, `compaction.enabled`,
-    /// `retry.enabled`).
+    /// Saves a user setting (`steeringMode`, `compaction.enabled`, `theme`, ...); `null`
+    /// removes it.
     fn save_setting(&self, key: &str, nested: Option<&str>, value: Value) -> Result<(), String>;
 
     /// The shell settings of user commands (`shellPath`, `shellCommandPrefix`).

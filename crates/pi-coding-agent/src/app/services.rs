@@ -40,7 +40,7 @@ pub(super) struct DirectoryServices {
     settings: Mutex<Settings>,
     registry: Arc<Mutex<ModelRegistry>>,
     resources: Resources,
-    scoped_models: Vec<ScopedModel>,
+    scoped_models: Mutex<Vec<ScopedModel>>,
 }
 
 /// Problems worth telling the user about, as the lines pi prints.
@@ -137,7 +137,7 @@ impl AppServices {
             settings: Mutex::new(settings),
             registry: Arc::new(Mutex::new(registry)),
             resources,
-            scoped_models,
+            scoped_models: Mutex::new(scoped_models),
         });
         *lock(&self.current) = Some(Arc::clone(&directory));
         Ok((directory, notices))
@@ -214,7 +214,7 @@ impl AppServices {
                 model: args.model.as_deref(),
                 thinking: args.thinking,
             },
-            directory.scoped_models.clone(),
+            lock(&directory.scoped_models).clone(),
             has_messages,
             &settings,
             &registry,
@@ -355,7 +355,21 @@ impl SessionServices for AppServices {
 
     fn scoped_models(&self) -> Vec<ScopedModel> {
         self.directory()
-            .map_or_else(Vec::new, |directory| directory.scoped_models.clone())
+            .map_or_else(Vec::new, |directory| lock(&directory.scoped_models).clone())
+    }
+
+    fn set_model_scope(&self, patterns: Option<&[String]>) {
+        let Some(directory) = self.directory() else {
+            return;
+        };
+        let scope = match patterns {
+            Some(patterns) if !patterns.is_empty() => {
+                let registry = directory.registry();
+                config::resolve_model_scope(patterns, &registry.available()).0
+            }
+            _ => Vec::new(),
+        };
+        *lock(&directory.scoped_models) = scope;
     }
 
     fn thinking_level_for(&self, model: &Model) -> Option<ThinkingLevel> {
@@ -371,9 +385,11 @@ impl SessionServices for AppServices {
             return Ok(());
         };
         let mut settings = lock(&directory.settings);
+        // `null` removes the setting.
+        let value = (!value.is_null()).then_some(value);
         match nested {
-            Some(nested) => settings.set_nested(key, nested, Some(value)),
-            None => settings.set(key, Some(value)),
+            Some(nested) => settings.set_nested(key, nested, value),
+            None => settings.set(key, value),
         }
         settings.flush().map_err(|err| err.to_string())
     }

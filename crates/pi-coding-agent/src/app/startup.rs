@@ -49,7 +49,24 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<Started, String> {
     if let Some(dir) = session_dir {
         location = location.with_session_dir(dir);
     }
-    let request = session_request(args);
+    let mut request = session_request(args);
+    if args.resume && mode == AppMode::Interactive {
+        let picked = {
+            let (location, cwd, env) = (location.clone(), process_cwd.clone(), env.clone());
+            tokio::task::spawn_blocking(move || {
+                crate::modes::pick_session(&location, &cwd, &startup_settings, &env)
+            })
+            .await
+            .unwrap_or(None)
+        };
+        match picked {
+            Some(path) => request = SessionRequest::Session(path.to_string_lossy().into_owned()),
+            None => {
+                super::print_stdout("\x1b[2mNo session selected\x1b[22m\n");
+                return Ok(Started::Exited(0));
+            }
+        }
+    }
     let opened =
         open_session(request, &process_cwd, &location, confirm_fork).map_err(|err| match err {
             OpenError::Declined => err.to_string(),

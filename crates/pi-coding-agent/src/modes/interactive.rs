@@ -19,6 +19,9 @@ mod fork_selector;
 mod header;
 mod input;
 mod selectors;
+mod startup_picker;
+
+pub use startup_picker::pick_session;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -121,6 +124,8 @@ pub(crate) struct App<T: Terminal> {
     env: Env,
     agent_dir: PathBuf,
     location: SessionLocation,
+    settings: Settings,
+    themes: ThemeCatalog,
     theme_watcher: Option<ThemeWatcher>,
     style: Rc<ChatStyle>,
     keys: Rc<AppKeybindings>,
@@ -254,6 +259,8 @@ impl<T: Terminal> App<T> {
             env: options.env,
             agent_dir: options.agent_dir,
             location: options.location,
+            settings: options.settings,
+            themes: options.themes,
             theme_watcher,
             style,
             keys,

@@ -18,6 +18,7 @@ mod interactive_session_selector;
 mod interactive_settings_selector;
 mod interactive_theme;
 mod interactive_tmux;
+mod interactive_tree_selector;
 mod rpc;
 mod rpc_fuzz;
 mod rpc_support;

@@ -465,3 +465,24 @@ fn cell_size_reply_is_consumed() {
     assert_eq!(tui.cell_size(), Some((10, 20)));
     assert_eq!(editor_keys.borrow().value(), "", "the reply is not typed");
 }
+
+#[test]
+fn a_restart_draws_rebuilt_content_whole_where_the_screen_was() {
+    let (mut tui, lines) = tui_with_history(30, 8, &HISTORY);
+    show(&mut tui, &lines, numbered("old ", 40));
+    // The content is rebuilt from scratch, shorter, differing from its first line on.
+    tui.request_restart();
+    let rebuilt = numbered("new ", 12);
+    show(&mut tui, &lines, rebuilt.clone());
+    let t = tui.terminal_mut();
+    assert_eq!(t.screen_lines(), rebuilt[4..], "the end of the new content");
+    let transcript = t.transcript();
+    let first_new = transcript.iter().position(|l| l == "new 0").unwrap();
+    assert_eq!(transcript[first_new..], rebuilt[..], "all of it, in order");
+    assert!(
+        transcript.contains(&"old 10".to_string()),
+        "what had scrolled away stays in scrollback"
+    );
+    assert_history_kept(t);
+    assert_eq!(tui.full_redraws(), 2);
+}

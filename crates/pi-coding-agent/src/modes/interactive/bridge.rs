@@ -76,6 +76,12 @@ pub(crate) enum Outcome {
     Status(Result<String, String>),
     /// `/new` made a new session.
     NewSession,
+    /// `/resume` switched to another session.
+    Resumed,
+    /// The tree navigation went to its entry; a user message's text is for the editor.
+    Navigated(Option<String>),
+    /// The branch summary was aborted: the tree opens again on the entry.
+    TreeAborted(String),
     /// A fork or clone is the session now; a fork's text goes back to the editor.
     Forked { text: String, clone: bool },
     /// A model switch finished.

@@ -24,6 +24,7 @@ impl<T: Terminal> App<T> {
     pub(super) fn render_session(&mut self) {
         self.session = self.runtime.session();
         self.clear_chat();
+        self.tui.request_restart();
         let messages = self.session.messages();
         self.render_messages(&messages, true);
         let compactions = self
@@ -54,6 +55,7 @@ impl<T: Terminal> App<T> {
     /// Redraws the chat from the session's messages (a theme change, after compaction).
     pub(super) fn rebuild_chat(&mut self) {
         self.clear_chat();
+        self.tui.request_restart();
         let messages = self.session.messages();
         self.render_messages(&messages, false);
         self.tui.request_render();

@@ -17,6 +17,7 @@ use crate::interactive::chat::{DynamicBorder, format_keys};
 use crate::interactive::keybindings::Action;
 use crate::interactive::model_selector::{ModelSelector, ModelSelectorOptions};
 use crate::interactive::theme::ThemeColor;
+use crate::interactive::tree_selector::BranchSummaryRequest;
 
 /// pi 0.87.1's built-in commands, as autocomplete lists them.
 pub(super) const BUILTIN_COMMANDS: [(&str, &str); 24] = [
@@ -58,8 +59,42 @@ pub(super) const BUILTIN_COMMANDS: [(&str, &str); 24] = [
 /// What a selector asks for; handled by the loop outside the selector's callbacks.
 pub(crate) enum Selection {
     Cancel,
-    Model { model: Box<Model>, persist: bool },
+    Model {
+        model: Box<Model>,
+        persist: bool,
+    },
     Fork(String),
+    Resume(PathBuf),
+    Thinking {
+        level: pi_ai::ThinkingLevel,
+        persist: bool,
+    },
+    /// A settings row changed; the list stays open.
+    Setting {
+        id: String,
+        value: String,
+    },
+    /// The theme under the cursor in the theme submenu (or the saved one on cancel).
+    ThemePreview(String),
+    /// The scoped models changed; the list stays open.
+    Scope {
+        patterns: Option<Vec<String>>,
+        persist: bool,
+    },
+    TreeEntry(String),
+    /// The tree's label editor changed a label; the tree stays open.
+    Label {
+        id: String,
+        label: Option<String>,
+    },
+    /// The tree's copy key; the tree stays open.
+    Copy(Option<String>),
+    Navigate {
+        id: String,
+        request: BranchSummaryRequest,
+    },
+    /// The summary question was cancelled: the tree opens again on that entry.
+    BackToTree(String),
 }
 
 impl<T: Terminal> App<T> {
@@ -205,11 +240,24 @@ impl<T: Terminal> App<T> {
     }
 
     pub(super) fn on_selection(&mut self, selection: Selection) {
+        match selection {
+            Selection::Setting { id, value } => return self.apply_setting(&id, &value),
+            Selection::ThemePreview(setting) => return self.use_theme_setting(&setting, false),
+            Selection::Scope { patterns, persist } => return self.set_scope(patterns, persist),
+            Selection::Label { id, label } => return self.set_label(&id, label.as_deref()),
+            Selection::Copy(text) => return self.copy_text(text),
+            _ => {}
+        }
         self.close_selector();
         match selection {
-            Selection::Cancel => {}
             Selection::Model { model, persist } => self.switch_model(*model, persist),
             Selection::Fork(entry_id) => self.fork(entry_id, ForkPosition::Before),
+            Selection::Resume(path) => self.resume(path),
+            Selection::Thinking { level, persist } => self.select_thinking(level, persist),
+            Selection::TreeEntry(id) => self.tree_entry_chosen(id),
+            Selection::Navigate { id, request } => self.navigate(id, request),
+            Selection::BackToTree(id) => self.back_to_tree(id),
+            _ => {}
         }
     }
 
@@ -313,24 +361,11 @@ impl<T: Terminal> App<T> {
         });
     }
 
-    /// `/thinking <level>` sets the level for this session; without one, the levels are
-    /// listed.
+    /// `/thinking <level>` sets the level for this session; without one, the selector opens.
     fn thinking_command(&mut self, level: &str) {
         let available = self.session.available_thinking_levels();
         if level.is_empty() {
-            let current = self.session.thinking_level();
-            let list = available
-                .iter()
-                .map(|l| {
-                    if *l == current {
-                        format!("{} (current)", l.as_str())
-                    } else {
-                        l.as_str().to_owned()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            self.show_status(&format!("Thinking levels: {list}"));
+            self.show_thinking_selector();
             return;
         }
         let normalized = level.to_lowercase();
@@ -342,14 +377,7 @@ impl<T: Terminal> App<T> {
             ));
             return;
         };
-        match self.session.set_thinking_level(found) {
-            Ok(()) => {
-                self.footer.borrow_mut().refresh(&self.session);
-                self.update_editor_border();
-                self.show_status(&format!("Thinking level: {}", found.as_str()));
-            }
-            Err(err) => self.show_error(&err.to_string()),
-        }
+        self.select_thinking(found, false);
     }
 
     /// `/export [path]`: an HTML page, or the session file itself for a `.jsonl` path.

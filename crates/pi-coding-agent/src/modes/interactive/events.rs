@@ -252,6 +252,25 @@ impl<T: Terminal> App<T> {
                 let line = self.style.fg(ThemeColor::Accent, "✓ New session started");
                 self.add(shared(Text::with_padding(line, 1, 1)));
             }
+            Outcome::Navigated(editor_text) => {
+                self.set_working(None);
+                self.render_session();
+                if let Some(text) = editor_text
+                    && self.editor.borrow().text().trim().is_empty()
+                {
+                    self.editor.borrow_mut().editor().set_text(&text);
+                }
+                self.show_status("Navigated to selected point");
+            }
+            Outcome::TreeAborted(id) => {
+                self.set_working(None);
+                self.show_status("Branch summarization cancelled");
+                self.back_to_tree(id);
+            }
+            Outcome::Resumed => {
+                self.render_session();
+                self.show_status("Resumed session");
+            }
             Outcome::Forked { text, clone } => {
                 self.render_session();
                 self.editor.borrow_mut().editor().set_text(&text);

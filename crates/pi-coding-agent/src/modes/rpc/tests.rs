@@ -72,6 +72,8 @@ impl SessionServices for Services {
         vec![self.faux.model()]
     }
 
+    fn set_model_scope(&self, _patterns: Option<&[String]>) {}
+
     fn scoped_models(&self) -> Vec<ScopedModel> {
         Vec::new()
     }
