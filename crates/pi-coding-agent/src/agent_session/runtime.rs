@@ -231,6 +231,11 @@ impl SessionRuntime {
             old.unsubscribe(old_id);
         }
         *lock(&self.current) = next;
+        // The old session may live on in a handle someone kept; its file must not stay
+        // locked (resuming it later would find it "in use").
+        if let Ok(manager) = old.take_session_manager() {
+            drop(manager);
+        }
         Ok(())
     }
 }

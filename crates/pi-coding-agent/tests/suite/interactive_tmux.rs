@@ -377,3 +377,132 @@ fn resizing_redraws_and_ctrl_c_twice_quits_with_the_resume_hint() {
 fn assert_exists(path: &Path) {
     assert!(path.exists(), "{}", path.display());
 }
+
+#[test]
+fn resume_switches_to_an_earlier_session_and_continues_it() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    pi.push(Turn::text("First answer."));
+    pi.push(Turn::text("Second answer."));
+    pi.push(Turn::text("Back in the first."));
+    let tmux = Tmux::start(&pi, &MODEL, 100, 30);
+    tmux.wait_for("Pi can explain");
+    tmux.type_text("first question");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("First answer.");
+    tmux.type_text("/new");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("New session started");
+    tmux.type_text("second question");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Second answer.");
+    assert_eq!(pi.session_files().len(), 2);
+
+    tmux.type_text("/resume");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("first question");
+    assert!(
+        screen.contains("second question"),
+        "both sessions listed:\n{screen}"
+    );
+    tmux.type_text("first");
+    tmux.wait_for("› first question");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Resumed session");
+    assert!(screen.contains("First answer."), "{screen}");
+    assert!(!screen.contains("Second answer."), "{screen}");
+
+    tmux.type_text("and again");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Back in the first.");
+    let files = pi.session_files();
+    let first = files
+        .iter()
+        .map(|f| read_jsonl(f))
+        .find(|entries| {
+            messages(entries)
+                .iter()
+                .any(|m| m["content"][0]["text"] == "first question")
+        })
+        .expect("the first session");
+    assert_eq!(roles(&first), ["user", "assistant", "user", "assistant"]);
+}
+
+#[test]
+fn the_tree_goes_back_to_a_message_and_the_next_prompt_branches() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    pi.push(Turn::text("Answer one."));
+    pi.push(Turn::text("Answer two."));
+    pi.push(Turn::text("Answer on a new branch."));
+    let tmux = Tmux::start(&pi, &MODEL, 100, 40);
+    tmux.wait_for("Pi can explain");
+    tmux.type_text("question one");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Answer one.");
+    tmux.type_text("question two");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Answer two.");
+
+    tmux.type_text("/tree");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Session Tree");
+    tmux.type_text("question one");
+    let screen = tmux.wait_until("the search", |s| !s.contains("user: question two"));
+    assert!(screen.contains("user: question one"), "{screen}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Summarize branch?");
+    tmux.keys(&["Enter"]); // No summary
+    let screen = tmux.wait_for("Navigated to selected point");
+    assert!(!screen.contains("Answer two."), "{screen}");
+    // The message chosen comes back to the editor; sending it again makes a branch.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Answer on a new branch.");
+
+    let entries = session(&pi);
+    let users: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["type"] == "message" && e["message"]["role"] == "user")
+        .collect();
+    assert_eq!(users.len(), 3);
+    assert_eq!(users[0]["message"]["content"][0]["text"], "question one");
+    assert_eq!(users[2]["message"]["content"][0]["text"], "question one");
+    assert_eq!(
+        users[0]["parentId"], users[2]["parentId"],
+        "the resent message branches from the same point"
+    );
+}
+
+#[test]
+fn a_setting_changed_in_settings_is_saved() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    let tmux = Tmux::start(&pi, &MODEL, 100, 40);
+    tmux.wait_for("Pi can explain");
+    tmux.type_text("/settings");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Auto-compact");
+    tmux.type_text("quiet");
+    tmux.wait_for("Quiet startup");
+    tmux.wait_until("the search", |s| !s.contains("Auto-compact"));
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the editor back", |s| !s.contains("Quiet startup"));
+    let settings: Value =
+        serde_json::from_str(&std::fs::read_to_string(pi.agent.join("settings.json")).unwrap())
+            .unwrap();
+    assert_eq!(settings["quietStartup"], true);
+
+    // The next start is quiet: no header.
+    tmux.keys(&["C-d"]);
+    tmux.wait_for("EXIT=0");
+    let quiet = Tmux::start(&pi, &MODEL, 100, 20);
+    let screen = quiet.wait_for("(test-anthropic) m");
+    assert!(!screen.contains("Pi can explain"), "{screen}");
+}

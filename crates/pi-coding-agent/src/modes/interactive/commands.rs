@@ -177,9 +177,11 @@ impl<T: Terminal> App<T> {
                         .collect()
                 });
             } else if name == "thinking" {
-                let session = self.session.clone();
+                // The session in use at the time of asking, not the one of today.
+                let runtime = self.runtime.clone();
                 command = command.with_arguments(move |prefix| {
-                    session
+                    runtime
+                        .session()
                         .available_thinking_levels()
                         .into_iter()
                         .map(|level| level.as_str())
