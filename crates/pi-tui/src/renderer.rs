@@ -182,6 +182,31 @@ impl Renderer {
         };
     }
 
+    /// Rows at the top of the content that are in scrollback: they can be committed.
+    pub fn committable(&self, height: usize) -> usize {
+        if self.started {
+            self.viewport_top(height.max(1)).min(self.previous.len())
+        } else {
+            0
+        }
+    }
+
+    /// Forgets the first `count` content rows (at most those in scrollback, see
+    /// [`Renderer::committable`]): they belong to the terminal's history now, and the
+    /// following frames leave them out. Returns how many were committed. A long
+    /// conversation then costs each frame only what is still on screen.
+    pub fn commit(&mut self, count: usize, height: usize) -> usize {
+        let count = count.min(self.committable(height));
+        if count == 0 {
+            return 0;
+        }
+        self.previous.drain(..count);
+        self.cursor_row = self.cursor_row.saturating_sub(count);
+        self.max_rows = self.max_rows.saturating_sub(count);
+        self.frozen_above = self.frozen_above.saturating_sub(count);
+        count
+    }
+
     /// Erases the rows pi shows on screen and forgets them: the next frame is drawn whole
     /// from the top of that area (content that no longer fits scrolls into scrollback).
     /// Returns what to write first. For content rebuilt from scratch (another session, a

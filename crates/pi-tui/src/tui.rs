@@ -193,6 +193,11 @@ impl<T: Terminal> Tui<T> {
         self.listeners.push(Box::new(listener));
     }
 
+    /// Whether a frame was asked for and not drawn yet.
+    pub fn render_requested(&self) -> bool {
+        self.render_requested
+    }
+
     /// Asks for a frame; [`Tui::render_if_requested`] draws it.
     pub fn request_render(&mut self) {
         self.render_requested = true;
@@ -202,6 +207,22 @@ impl<T: Terminal> Tui<T> {
     pub fn request_full_render(&mut self) {
         self.renderer.reset();
         self.render_requested = true;
+    }
+
+    /// Content rows at the top that scrolled into the terminal's history and can be
+    /// committed with [`Tui::commit_lines`].
+    pub fn committable_lines(&self) -> usize {
+        self.renderer
+            .committable(usize::from(self.terminal.size().rows))
+    }
+
+    /// Tells the UI that the application removed the first `count` lines of its content
+    /// (components that scrolled into the terminal's history for good), so following frames
+    /// are compared without them. Returns how many it accepted: never rows still on screen.
+    /// The caller removes exactly that many lines from the top of its content.
+    pub fn commit_lines(&mut self, count: usize) -> usize {
+        let rows = usize::from(self.terminal.size().rows);
+        self.renderer.commit(count, rows)
     }
 
     /// Redraws the whole content in the area the UI shows, as a first frame, after the

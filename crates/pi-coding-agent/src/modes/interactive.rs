@@ -52,6 +52,8 @@ use header::Header;
 const IDLE_WAIT: Duration = Duration::from_millis(500);
 /// The spinners' frame interval.
 const FRAME: Duration = Duration::from_millis(80);
+/// The shortest interval between frames drawn for the agent's output.
+const STREAM_FRAME: Duration = Duration::from_millis(16);
 /// Two presses of Escape or Ctrl+C within this count as a double press.
 const DOUBLE_PRESS: Duration = Duration::from_millis(500);
 
@@ -167,6 +169,8 @@ pub(crate) struct App<T: Terminal> {
     selections: Rc<RefCell<VecDeque<commands::Selection>>>,
     quit: Option<i32>,
     last_title: String,
+    /// When the last frame was drawn.
+    last_frame: Instant,
 }
 
 /// An entry whose output folds with the tools-expand key.
@@ -291,8 +295,8 @@ impl<T: Terminal> App<T> {
             selections: Rc::default(),
             quit: None,
             last_title: String::new(),
+            last_frame: Instant::now(),
         };
-        app.build_header();
         app.setup_autocomplete();
         app.render_session();
         for notice in &options.notices {
@@ -312,17 +316,21 @@ impl<T: Terminal> App<T> {
             return 1;
         }
         loop {
-            let wait = self.next_wait();
-            match self.tui.poll(wait) {
+            let wait = self.next_wait(Instant::now());
+            let typed = match self.tui.poll(wait) {
                 Ok(Some(TerminalEvent::Terminate)) => return 0,
-                Ok(Some(TerminalEvent::Resize)) => self.on_resize(),
-                Ok(_) => {}
+                Ok(Some(TerminalEvent::Resize)) => {
+                    self.on_resize();
+                    true
+                }
+                Ok(Some(TerminalEvent::Input(_))) => true,
+                Ok(None) => false,
                 Err(err) => {
                     crate::app::eprintln_plain(&format!("Error: {err}"));
                     return 1;
                 }
-            }
-            self.step(Instant::now());
+            };
+            self.step(Instant::now(), typed);
             if let Some(code) = self.quit {
                 return code;
             }
@@ -333,12 +341,16 @@ impl<T: Terminal> App<T> {
         self.tui.start()?;
         self.on_resize();
         self.update_title();
-        self.tui.render()
+        self.tui.render()?;
+        self.last_frame = Instant::now();
+        self.commit_history();
+        Ok(())
     }
 
     /// Applies what arrived (editor requests, selections, session events), advances the
-    /// clocks and draws a frame if anything changed.
-    pub(crate) fn step(&mut self, now: Instant) {
+    /// clocks and draws a frame if anything changed. What the user typed is drawn at once;
+    /// what the agent streams at most once per [`STREAM_FRAME`], several deltas a frame.
+    pub(crate) fn step(&mut self, now: Instant, typed: bool) {
         loop {
             let mut busy = self.drain_requests();
             while let Ok(event) = self.events.try_recv() {
@@ -353,9 +365,13 @@ impl<T: Terminal> App<T> {
             self.tui.request_render();
         }
         self.update_title();
-        if self.tui.is_started() {
-            // A terminal that cannot be written to has nobody to show anything to.
-            let _ = self.tui.render_if_requested();
+        if !self.tui.is_started() || (!typed && now < self.last_frame + STREAM_FRAME) {
+            return;
+        }
+        // A terminal that cannot be written to has nobody to show anything to.
+        if let Ok(true) = self.tui.render_if_requested() {
+            self.last_frame = now;
+            self.commit_history();
         }
     }
 
@@ -418,8 +434,12 @@ impl<T: Terminal> App<T> {
         }
     }
 
-    /// How long to wait for input: a frame while something animates, else a while.
-    fn next_wait(&self) -> Duration {
+    /// How long to wait for input: until a deferred frame is due, a spinner frame while
+    /// something animates, else a while.
+    fn next_wait(&self, now: Instant) -> Duration {
+        if self.tui.render_requested() {
+            return (self.last_frame + STREAM_FRAME).saturating_duration_since(now);
+        }
         let animating = self.editor.borrow().working.is_some()
             || self.bash.is_some()
             || !self.pending_tools.is_empty()
@@ -532,7 +552,6 @@ impl<T: Terminal> App<T> {
         self.style = style.shared();
         self.footer.borrow_mut().set_theme(theme);
         self.update_editor_border();
-        self.build_header();
         self.rebuild_chat();
     }
 

@@ -486,3 +486,36 @@ fn a_restart_draws_rebuilt_content_whole_where_the_screen_was() {
     assert_history_kept(t);
     assert_eq!(tui.full_redraws(), 2);
 }
+
+#[test]
+fn committed_lines_leave_the_frames_and_the_screen_stays_right() {
+    let (mut tui, lines) = tui_with_history(30, 8, &HISTORY);
+    let content = numbered("row ", 40);
+    show(&mut tui, &lines, content.clone());
+    assert_eq!(tui.committable_lines(), 32);
+    // The application drops the first 30 rows from its content and says so.
+    assert_eq!(tui.commit_lines(30), 30);
+    let mut rest = content[30..].to_vec();
+    let out = show(&mut tui, &lines, rest.clone());
+    assert!(!out.contains("row"), "nothing is redrawn: {out:?}");
+    // Typing at the bottom rewrites one row, as before the commit.
+    rest[9] = "row 39 typed".into();
+    let out = show(&mut tui, &lines, rest.clone());
+    assert!(
+        out.contains("row 39 typed") && !out.contains("row 38"),
+        "{out:?}"
+    );
+    rest.push("row 40".into());
+    show(&mut tui, &lines, rest.clone());
+    let t = tui.terminal_mut();
+    assert_eq!(t.screen_lines(), rest[3..]);
+    let transcript = t.transcript();
+    assert_eq!(
+        transcript[3..33],
+        content[..30],
+        "committed rows stay in history"
+    );
+    assert_history_kept(t);
+    // Rows on screen are never committed.
+    assert_eq!(tui.commit_lines(100), 3);
+}

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use pi_agent_core::AgentMessage;
 use pi_ai::{AssistantContent, Message, StopReason};
 use pi_tui::components::Spacer;
-use pi_tui::{ComponentRef, Terminal, shared};
+use pi_tui::{Component, ComponentRef, Terminal, shared};
 
 use super::{App, Expandable};
 use crate::interactive::chat::{
@@ -24,6 +24,7 @@ impl<T: Terminal> App<T> {
     pub(super) fn render_session(&mut self) {
         self.session = self.runtime.session();
         self.clear_chat();
+        self.build_header();
         self.tui.request_restart();
         let messages = self.session.messages();
         self.render_messages(&messages, true);
@@ -55,6 +56,7 @@ impl<T: Terminal> App<T> {
     /// Redraws the chat from the session's messages (a theme change, after compaction).
     pub(super) fn rebuild_chat(&mut self) {
         self.clear_chat();
+        self.build_header();
         self.tui.request_restart();
         let messages = self.session.messages();
         self.render_messages(&messages, false);
@@ -299,6 +301,71 @@ impl<T: Terminal> App<T> {
     pub(super) fn show_text(&mut self, text: &str) {
         self.add(shared(Spacer::new(1)));
         self.add(shared(pi_tui::components::Text::with_padding(text, 1, 0)));
+    }
+
+    /// Hands the conversation that scrolled into the terminal's history over to it for
+    /// good: the header and the chat's first components, once a screenful of them is off
+    /// screen, leave the frames (the terminal keeps showing them in its scrollback), so
+    /// typing and streaming cost only what is still on screen, however long the session.
+    /// Work in progress is never committed.
+    pub(super) fn commit_history(&mut self) {
+        let rows = usize::from(self.tui.terminal().size().rows);
+        let committable = self.tui.committable_lines();
+        if committable < rows.max(1) * 2 || self.is_working() || self.bash.is_some() {
+            return;
+        }
+        let width = usize::from(self.tui.terminal().size().columns);
+        let mut budget = committable - rows;
+        let mut count = 0;
+        let header_lines = self.header.borrow_mut().render(width).len();
+        let commit_header = !self.header.borrow().children().is_empty() && header_lines <= budget;
+        if commit_header {
+            budget -= header_lines;
+            count += header_lines;
+        }
+        let mut gone: Vec<ComponentRef> = Vec::new();
+        {
+            let chat = self.chat.borrow();
+            for child in chat.children() {
+                let Ok(mut component) = child.try_borrow_mut() else {
+                    break;
+                };
+                let lines = component.render(width).len();
+                if lines > budget {
+                    break;
+                }
+                budget -= lines;
+                count += lines;
+                gone.push(child.clone());
+            }
+        }
+        if count == 0 {
+            return;
+        }
+        if self.tui.commit_lines(count) != count {
+            // Cannot happen (the count is within what is committable); drawing everything
+            // again keeps the screen right if it ever does.
+            self.tui.request_restart();
+            return;
+        }
+        if commit_header {
+            self.header.borrow_mut().clear();
+            self.header_text = None;
+        }
+        let mut chat = self.chat.borrow_mut();
+        for child in &gone {
+            chat.remove_child(child);
+        }
+        drop(chat);
+        let kept = |c: &ComponentRef| !gone.iter().any(|g| pi_tui::same_component(g, c));
+        self.tools.retain(|t| kept(&(t.clone() as ComponentRef)));
+        self.assistants
+            .retain(|a| kept(&(a.clone() as ComponentRef)));
+        self.expandables.retain(|e| match e {
+            Expandable::Bash(c) => kept(&(c.clone() as ComponentRef)),
+            Expandable::Compaction(c) => kept(&(c.clone() as ComponentRef)),
+            Expandable::Branch(c) => kept(&(c.clone() as ComponentRef)),
+        });
     }
 
     pub(super) fn provider_count(&self) -> usize {
