@@ -26,6 +26,7 @@ const { CustomMessageComponent } = await import(`${comp}/custom-message.js`);
 const { ToolExecutionComponent } = await import(`${comp}/tool-execution.js`);
 const { BashExecutionComponent } = await import(`${comp}/bash-execution.js`);
 const { withBuiltInRenderers } = await import(`${dist}/core/tools/renderers/index.js`);
+const { createToolDefinition, allToolNames } = await import(`${dist}/core/tools/index.js`);
 const { setCapabilities } = await import(`${refDir}/node_modules/@earendil-works/pi-tui/dist/terminal-image.js`).catch(() => ({}));
 const { KeybindingsManager } = await import(`${dist}/core/keybindings.js`);
 const { setKeybindings } = await import(`${refDir}/node_modules/@earendil-works/pi-tui/dist/keybindings.js`);
@@ -121,7 +122,10 @@ for (const [name, tool, args, result] of tools) {
   for (const expanded of tool === "read" || tool === "bash" ? [false, true] : [false]) {
     const data = { tool, args, result, expanded };
     add("tool", `${name}${expanded ? "-expanded" : ""}`, data, () => {
-      const definition = withBuiltInRenderers(tool, undefined);
+      // As the chat screen does: the session's definition of the tool (edit draws its own
+      // frame) with the built-in renderers.
+      const own = allToolNames.has(tool) ? createToolDefinition(tool, cwd) : undefined;
+      const definition = withBuiltInRenderers(tool, own);
       const c = new ToolExecutionComponent(tool, "call_1", args, { showImages: false }, definition, ui, cwd);
       c.setArgsComplete();
       if (expanded) c.setExpanded(true);

@@ -324,7 +324,10 @@ impl Component for ToolExecution {
         let style = Rc::clone(&self.style);
         let bg = style.theme.bg_style(self.background());
         let mut lines = vec![String::new()];
-        if self.built_in() {
+        if self.tool_name == "edit" {
+            // The edit call draws its own frame (its background follows the diff).
+            lines.extend(self.edit_body(width));
+        } else if self.built_in() {
             let inner = width.saturating_sub(2).max(1);
             let mut body = Text::new(tool_render::call(
                 &style,
@@ -333,9 +336,7 @@ impl Component for ToolExecution {
                 self.expanded,
             ))
             .render(inner);
-            if self.tool_name == "edit" {
-                body = self.edit_body(inner);
-            } else if let Some(result) = &self.result {
+            if let Some(result) = &self.result {
                 if self.tool_name == "bash" {
                     body.extend(self.bash_result(result, inner));
                 } else {
