@@ -506,3 +506,66 @@ fn a_setting_changed_in_settings_is_saved() {
     let screen = quiet.wait_for("(test-anthropic) m");
     assert!(!screen.contains("Pi can explain"), "{screen}");
 }
+
+#[test]
+fn keys_cycle_thinking_and_models_edit_externally_and_queue_follow_ups() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    pi.push(
+        Turn::text("A slow answer, so that messages can be queued while it streams.")
+            .with_chunks(40)
+            .with_delay(Duration::from_millis(150)),
+    );
+    pi.push(Turn::text("Answering the follow-up."));
+    // An "editor" that rewrites the file it is given, as Ctrl+G runs it.
+    let editor = pi.work.join("edit.sh");
+    std::fs::write(&editor, "#!/bin/sh\nprintf 'written in the editor' > \"$1\"\n").unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .unwrap();
+    std::fs::write(
+        pi.agent.join("settings.json"),
+        json!({"externalEditor": editor}).to_string(),
+    )
+    .unwrap();
+    let tmux = Tmux::start(&pi, &["--provider", "test-anthropic", "--model", "r"], 100, 40);
+    tmux.wait_for("(test-anthropic) r • medium");
+
+    tmux.keys(&["BTab"]);
+    let screen = tmux.wait_for("Thinking level: high");
+    assert!(screen.contains("r • high"), "the footer follows:\n{screen}");
+
+    tmux.keys(&["C-p"]);
+    let screen = tmux.wait_for("Switched to ");
+    assert!(!screen.contains("(test-anthropic) r •"), "{screen}");
+
+    tmux.keys(&["C-g"]);
+    tmux.wait_for("written in the editor");
+
+    tmux.keys(&["C-c"]);
+    tmux.wait_until("the editor cleared", |s| !s.contains("written in the editor"));
+    tmux.type_text("start");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Working");
+    tmux.type_text("then this");
+    tmux.keys(&["M-Enter"]);
+    tmux.wait_for("Follow-up: then this");
+    tmux.keys(&["M-Up"]);
+    let screen = tmux.wait_for("Restored 1 queued message to editor");
+    assert!(!screen.contains("Follow-up: then this"), "{screen}");
+    tmux.keys(&["M-Enter"]);
+    tmux.wait_for("Follow-up: then this");
+    tmux.wait_for("Answering the follow-up.");
+
+    let entries = wait_for_messages(&pi, 4);
+    let msgs = messages(&entries);
+    assert_eq!(roles(&entries), ["user", "assistant", "user", "assistant"]);
+    assert_eq!(msgs[2]["content"][0]["text"], "then this");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["type"] == "thinking_level_change" && e["thinkingLevel"] == "high"),
+        "the thinking change is recorded"
+    );
+}
