@@ -521,15 +521,23 @@ fn keys_cycle_thinking_and_models_edit_externally_and_queue_follow_ups() {
     pi.push(Turn::text("Answering the follow-up."));
     // An "editor" that rewrites the file it is given, as Ctrl+G runs it.
     let editor = pi.work.join("edit.sh");
-    std::fs::write(&editor, "#!/bin/sh\nprintf 'written in the editor' > \"$1\"\n").unwrap();
-    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-        .unwrap();
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'written in the editor' > \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     std::fs::write(
         pi.agent.join("settings.json"),
         json!({"externalEditor": editor}).to_string(),
     )
     .unwrap();
-    let tmux = Tmux::start(&pi, &["--provider", "test-anthropic", "--model", "r"], 100, 40);
+    let tmux = Tmux::start(
+        &pi,
+        &["--provider", "test-anthropic", "--model", "r"],
+        100,
+        40,
+    );
     tmux.wait_for("(test-anthropic) r • medium");
 
     tmux.keys(&["BTab"]);
@@ -544,7 +552,9 @@ fn keys_cycle_thinking_and_models_edit_externally_and_queue_follow_ups() {
     tmux.wait_for("written in the editor");
 
     tmux.keys(&["C-c"]);
-    tmux.wait_until("the editor cleared", |s| !s.contains("written in the editor"));
+    tmux.wait_until("the editor cleared", |s| {
+        !s.contains("written in the editor")
+    });
     tmux.type_text("start");
     tmux.keys(&["Enter"]);
     tmux.wait_for("Working");
@@ -567,5 +577,50 @@ fn keys_cycle_thinking_and_models_edit_externally_and_queue_follow_ups() {
             .iter()
             .any(|e| e["type"] == "thinking_level_change" && e["thinkingLevel"] == "high"),
         "the thinking change is recorded"
+    );
+}
+
+#[test]
+fn compact_summarizes_the_session_and_the_chat_shows_the_summary() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    // Keep almost nothing verbatim, so a short session has something to compact.
+    std::fs::write(
+        pi.agent.join("settings.json"),
+        json!({"compaction": {"keepRecentTokens": 1}}).to_string(),
+    )
+    .unwrap();
+    pi.push(Turn::text("An answer worth summarizing."));
+    pi.push(Turn::text("Another answer."));
+    // The summary, and the summary of the split turn's prefix.
+    pi.push(Turn::text("## Goal\nKeep the summary short.").with_delay(Duration::from_millis(300)));
+    pi.push(Turn::text("## Goal\nKeep the summary short.").with_delay(Duration::from_millis(300)));
+    let tmux = Tmux::start(&pi, &MODEL, 100, 30);
+    tmux.wait_for("Pi can explain");
+    tmux.type_text("tell me something");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("An answer worth summarizing.");
+    tmux.type_text("and more");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Another answer.");
+    tmux.type_text("/compact");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Compacting context...");
+    let screen = tmux.wait_for("Compacted from");
+    assert!(screen.contains("[compaction]"), "{screen}");
+
+    let entries = session(&pi);
+    let compaction = entries
+        .iter()
+        .find(|e| e["type"] == "compaction")
+        .expect("a compaction entry");
+    assert!(
+        compaction["summary"]
+            .as_str()
+            .unwrap()
+            .contains("Keep the summary short."),
+        "{compaction}"
     );
 }

@@ -86,8 +86,8 @@ pub(crate) enum Outcome {
     Forked { text: String, clone: bool },
     /// A model switch finished.
     ModelSwitched(Result<String, String>),
-    /// A compaction finished (events told the rest).
-    Compacted(Option<String>),
+    /// A compaction finished (its events told how).
+    Compacted,
 }
 
 /// The sending half, shared with the session's listener and spawned tasks.

@@ -721,12 +721,9 @@ impl<T: Terminal> App<T> {
         let ui = self.ui.clone();
         let instructions = (!instructions.is_empty()).then(|| instructions.to_owned());
         self.handle.spawn(async move {
-            let error = session
-                .compact(instructions)
-                .await
-                .err()
-                .map(|err| err.to_string());
-            ui.send(UiEvent::Done(Outcome::Compacted(error)));
+            // Failures arrive as `compaction_end` events, as in pi.
+            let _ = session.compact(instructions).await;
+            ui.send(UiEvent::Done(Outcome::Compacted));
         });
     }
 

@@ -129,6 +129,7 @@ impl<T: Terminal> App<T> {
                         self.add(shared(Text::with_padding(text, 1, 0)));
                     }
                 }
+                self.send_queued_after_compaction();
             }
             UiEvent::RetryStart {
                 attempt,
@@ -286,12 +287,27 @@ impl<T: Terminal> App<T> {
                 self.show_status(&status);
             }
             Outcome::ModelSwitched(Err(error)) => self.show_error(&error),
-            Outcome::Compacted(error) => {
-                if let Some(error) = error {
-                    self.show_error(&error);
-                }
-            }
+            // How it ended was shown from its events.
+            Outcome::Compacted => {}
         }
+    }
+
+    /// Messages typed while a compaction ran with the agent idle are sent once it is over:
+    /// the first as a prompt, the others as follow-ups.
+    fn send_queued_after_compaction(&mut self) {
+        if self.session.is_streaming() || self.prompt_running || self.session.is_compacting() {
+            return;
+        }
+        let queued = self.session.clear_queue();
+        let mut all = queued.steering.into_iter().chain(queued.follow_up);
+        let Some(first) = all.next() else {
+            return;
+        };
+        for text in all {
+            self.session.follow_up(&text, Vec::new());
+        }
+        self.update_pending();
+        self.prompt(first);
     }
 
     /// Shows, changes or removes the working spinner in the editor's border.

@@ -45,6 +45,9 @@ impl<T: Terminal> App<T> {
         self.editor.borrow_mut().editor().add_to_history(&text);
         if self.is_working() {
             self.queue(&text, StreamingBehavior::Steer);
+            if self.session.is_compacting() && !self.session.is_streaming() {
+                self.show_status("Queued message for after compaction");
+            }
             return;
         }
         self.flush_pending_bash();
