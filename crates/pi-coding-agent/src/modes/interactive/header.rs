@@ -114,3 +114,70 @@ impl Component for Header {
         self.text.render(width)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::interactive::keybindings::KeyPlatform;
+    use crate::interactive::theme::{ColorMode, Theme};
+
+    fn header(expanded: bool) -> Vec<String> {
+        let keys = AppKeybindings::defaults(KeyPlatform::Linux);
+        let style = ChatStyle::new(
+            Theme::dark(ColorMode::TrueColor),
+            &keys,
+            PathBuf::new(),
+            None,
+        );
+        Header::new(&style, &keys, expanded)
+            .render(100)
+            .iter()
+            .map(|line| pi_tui::strip_ansi(line).trim_end().to_owned())
+            .collect()
+    }
+
+    /// The lines of pi 0.87.1's header (tmux capture-pane), the version aside.
+    #[test]
+    fn the_header_reads_as_pis() {
+        let version = format!(" pi v{}", env!("CARGO_PKG_VERSION"));
+        let onboarding = " Pi can explain its own features and look up its docs. Ask it how to use or extend Pi.";
+        assert_eq!(
+            header(false),
+            [
+                version.as_str(),
+                " escape interrupt · ctrl+c/ctrl+d clear/exit · / commands · ! bash · ctrl+o more",
+                " Press ctrl+o to show full startup help and loaded resources.",
+                "",
+                onboarding,
+            ]
+        );
+        let expanded = header(true);
+        let expected = [
+            version.as_str(),
+            " escape to interrupt",
+            " ctrl+c to clear",
+            " ctrl+c twice to exit",
+            " ctrl+d to exit (empty)",
+            " ctrl+z to suspend",
+            " ctrl+k to delete to end",
+            " shift+tab to cycle thinking level",
+            " ctrl+p/shift+ctrl+p to cycle models",
+            " ctrl+l to select model",
+            " ctrl+o to expand tools",
+            " ctrl+t to expand thinking",
+            " ctrl+g for external editor",
+            " / for commands",
+            " ! to run bash",
+            " !! to run bash (no context)",
+            " alt+enter to queue follow-up",
+            " alt+up to edit all queued messages",
+            " ctrl+v to paste image (with text fallback)",
+            " drop files to attach",
+            "",
+            onboarding,
+        ];
+        assert_eq!(expanded, expected);
+    }
+}
