@@ -26,6 +26,11 @@ impl Tmux {
     /// Starts `pi args...` in a `columns`×`rows` pane, in the test's home, against its
     /// server. When pi exits the pane prints `EXIT=<code>` and stays.
     fn start(pi: &Pi, args: &[&str], columns: u16, rows: u16) -> Tmux {
+        Tmux::start_with(pi, args, columns, rows, "")
+    }
+
+    /// As [`Tmux::start`], with `exports` (shell `export` arguments) added.
+    fn start_with(pi: &Pi, args: &[&str], columns: u16, rows: u16, exports: &str) -> Tmux {
         let dir = tempfile::tempdir().unwrap();
         let socket = dir.path().join("tmux.sock");
         let script = dir.path().join("run.sh");
@@ -33,7 +38,7 @@ impl Tmux {
         std::fs::write(
             &script,
             format!(
-                "cd '{work}'\nexport HOME='{home}' PI_CODING_AGENT_DIR='{agent}' PI_OFFLINE=1 TERM=xterm-256color COLORTERM=\nunset TMUX_PANE\n'{pi}' {args}\necho EXIT=$?\nsleep 600\n",
+                "cd '{work}'\nexport HOME='{home}' PI_CODING_AGENT_DIR='{agent}' PI_OFFLINE=1 TERM=xterm-256color COLORTERM= {exports}\nunset TMUX_PANE\n'{pi}' {args}\necho EXIT=$?\nsleep 600\n",
                 work = pi.work.display(),
                 home = pi.home.display(),
                 agent = pi.agent.display(),
@@ -83,6 +88,16 @@ impl Tmux {
         let output = self
             .command()
             .args(["capture-pane", "-p"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// The visible screen with its colours (as tmux writes them).
+    fn styled_screen(&self) -> String {
+        let output = self
+            .command()
+            .args(["capture-pane", "-p", "-e"])
             .output()
             .unwrap();
         String::from_utf8_lossy(&output.stdout).into_owned()
@@ -623,4 +638,82 @@ fn compact_summarizes_the_session_and_the_chat_shows_the_summary() {
             .contains("Keep the summary short."),
         "{compaction}"
     );
+}
+
+#[test]
+fn the_theme_file_reloads_keys_rebind_and_an_image_pastes_as_a_file() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    let dark = include_str!("../../src/interactive/theme/dark.json");
+    let theme = |accent: &str| {
+        dark.replace("\"name\": \"dark\"", "\"name\": \"mine\"")
+            .replace(
+                "\"accent\": \"#8abeb7\"",
+                &format!("\"accent\": \"{accent}\""),
+            )
+    };
+    std::fs::create_dir_all(pi.agent.join("themes")).unwrap();
+    std::fs::write(pi.agent.join("themes/mine.json"), theme("#8abeb7")).unwrap();
+    std::fs::write(
+        pi.agent.join("settings.json"),
+        json!({"theme": "mine"}).to_string(),
+    )
+    .unwrap();
+    std::fs::write(
+        pi.agent.join("keybindings.json"),
+        json!({"app.thinking.cycle": "ctrl+y"}).to_string(),
+    )
+    .unwrap();
+    // A clipboard holding a PNG, as xclip reports it.
+    let bin = pi.work.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(
+        bin.join("xclip"),
+        "#!/bin/sh\ncase \"$*\" in *TARGETS*) printf 'text/plain\\nimage/png\\n';; *image/png*) printf '\\211PNG-bytes';; *) exit 1;; esac\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        bin.join("xclip"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let exports = format!("DISPLAY=:99 PATH='{}':$PATH", bin.display());
+    let tmux = Tmux::start_with(
+        &pi,
+        &["--provider", "test-anthropic", "--model", "r"],
+        100,
+        30,
+        &exports,
+    );
+    tmux.wait_for("Pi can explain");
+    assert!(!tmux.styled_screen().contains("38;5;196"), "not red yet");
+
+    // Hot reload: the accent (the logo) turns red.
+    std::fs::write(pi.agent.join("themes/mine.json"), theme("#ff0000")).unwrap();
+    let start = Instant::now();
+    while !tmux.styled_screen().contains("38;5;196") {
+        assert!(
+            start.elapsed() < WAIT,
+            "the theme never reloaded:\n{}",
+            tmux.styled_screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // keybindings.json moved thinking-level cycling to Ctrl+Y.
+    tmux.keys(&["C-y"]);
+    tmux.wait_for("Thinking level: high");
+
+    // Ctrl+V with an image on the clipboard inserts the path of a file holding it.
+    tmux.keys(&["C-v"]);
+    let screen = tmux.wait_for("pi-clipboard-");
+    let path = screen
+        .split_whitespace()
+        .find(|word| word.contains("pi-clipboard-"))
+        .unwrap();
+    assert!(path.ends_with(".png"), "{path}");
+    assert_eq!(std::fs::read(path).unwrap(), b"\x89PNG-bytes");
+    let _ = std::fs::remove_file(path);
 }
