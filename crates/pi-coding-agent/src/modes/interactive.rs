@@ -311,6 +311,7 @@ impl<T: Terminal> App<T> {
 
     /// Waits for input and events until the user quits; returns the exit code.
     pub(crate) fn run(&mut self) -> i32 {
+        self.print_model_scope();
         if let Err(err) = self.start_terminal() {
             crate::app::eprintln_plain(&format!("Error: {err}"));
             return 1;
@@ -335,6 +336,37 @@ impl<T: Terminal> App<T> {
                 return code;
             }
         }
+    }
+
+    /// pi's line above the screen naming the scoped models (unless startup is quiet).
+    fn print_model_scope(&self) {
+        let scoped = self.runtime.services().scoped_models();
+        if scoped.is_empty() || self.prefs.quiet_startup {
+            return;
+        }
+        let list = scoped
+            .iter()
+            .map(|s| match s.thinking_level {
+                Some(level) => format!("{}:{}", s.model.id, level.as_str()),
+                None => s.model.id.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let theme = &self.style.theme;
+        let keys = self
+            .keys
+            .keys(crate::interactive::keybindings::Action::ModelCycleForward);
+        let hint = if keys.is_empty() {
+            String::new()
+        } else {
+            let key = commands::capitalize(&crate::interactive::chat::format_keys(
+                keys,
+                self.keys.platform(),
+            ));
+            theme.fg(ThemeColor::Muted, &format!(" ({key} to cycle)"))
+        };
+        let line = theme.fg(ThemeColor::Dim, &format!("Model scope: {list}{hint}"));
+        let _ = crate::app::print_stdout(&format!("{line}\n"));
     }
 
     fn start_terminal(&mut self) -> Result<(), pi_tui::TerminalError> {

@@ -750,7 +750,7 @@ impl<T: Terminal> App<T> {
 }
 
 /// `ctrl+o` → `Ctrl+O`, as `/hotkeys` writes keys.
-fn capitalize(keys: &str) -> String {
+pub(super) fn capitalize(keys: &str) -> String {
     keys.split('/')
         .map(|key| {
             key.split('+')
