@@ -31,6 +31,22 @@ impl Tmux {
 
     /// As [`Tmux::start`], with `exports` (shell `export` arguments) added.
     fn start_with(pi: &Pi, args: &[&str], columns: u16, rows: u16, exports: &str) -> Tmux {
+        let (tmux, script) = Tmux::prepare(pi, args, exports);
+        tmux.new_session(columns, rows, &format!("bash '{}'", script.display()));
+        tmux
+    }
+
+    /// `pi` started from an interactive shell, which has job control (Ctrl+Z, `fg`).
+    fn start_in_shell(pi: &Pi, args: &[&str], columns: u16, rows: u16) -> Tmux {
+        let (tmux, script) = Tmux::prepare(pi, args, "");
+        tmux.new_session(columns, rows, "bash --norc --noprofile -i");
+        tmux.type_text(&format!("bash '{}'", script.display()));
+        tmux.keys(&["Enter"]);
+        tmux
+    }
+
+    /// A tmux server and the script that runs `pi` in the test's home.
+    fn prepare(pi: &Pi, args: &[&str], exports: &str) -> (Tmux, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let socket = dir.path().join("tmux.sock");
         let script = dir.path().join("run.sh");
@@ -47,18 +63,20 @@ impl Tmux {
             ),
         )
         .unwrap();
-        let tmux = Tmux { socket, _dir: dir };
-        let status = tmux
+        (Tmux { socket, _dir: dir }, script)
+    }
+
+    fn new_session(&self, columns: u16, rows: u16, command: &str) {
+        let status = self
             .command()
             .args(["-f", "/dev/null", "new-session", "-d", "-x"])
             .arg(columns.to_string())
             .arg("-y")
             .arg(rows.to_string())
-            .arg(format!("bash '{}'", script.display()))
+            .arg(command)
             .status()
             .expect("tmux runs (install Debian's tmux package)");
         assert!(status.success(), "tmux new-session failed");
-        tmux
     }
 
     fn command(&self) -> Command {
@@ -716,4 +734,35 @@ fn the_theme_file_reloads_keys_rebind_and_an_image_pastes_as_a_file() {
     assert!(path.ends_with(".png"), "{path}");
     assert_eq!(std::fs::read(path).unwrap(), b"\x89PNG-bytes");
     let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_screen_back() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    pi.push(Turn::text("Still here after fg."));
+    let tmux = Tmux::start_in_shell(&pi, &MODEL, 100, 30);
+    tmux.wait_for("Pi can explain");
+    tmux.type_text("half typed");
+    tmux.keys(&["C-z"]);
+    tmux.wait_for("Stopped");
+    tmux.type_text("fg");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_until("the screen redrawn after fg", |s| {
+        s.lines()
+            .skip_while(|l| !l.contains("fg"))
+            .any(|l| l.contains("(test-anthropic) m"))
+    });
+    assert!(
+        screen.contains("half typed"),
+        "the editor kept its text:\n{screen}"
+    );
+    tmux.keys(&["C-u"]);
+    tmux.type_text("hello again");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Still here after fg.");
+    let entries = wait_for_messages(&pi, 2);
+    assert_eq!(roles(&entries), ["user", "assistant"]);
 }
