@@ -267,6 +267,12 @@ fn a_prompt_streams_runs_a_tool_and_fills_the_footer() {
             .unwrap()
             .contains("tool-ran")
     );
+
+    // Escape twice on an empty editor opens the tree (`doubleEscapeAction` by default).
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(150));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Session Tree");
 }
 
 #[test]
