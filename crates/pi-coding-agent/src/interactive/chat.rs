@@ -186,6 +186,24 @@ pub(crate) fn format_keys(keys: &[String], platform: KeyPlatform) -> String {
         .join("/")
 }
 
+/// Keys as pi's help texts spell them: every part capitalised (`Ctrl+s`, `Escape/Ctrl+c`).
+pub(crate) fn capitalize_keys(keys: &str) -> String {
+    keys.split('/')
+        .map(|key| {
+            key.split('+')
+                .map(|part| {
+                    let mut chars = part.chars();
+                    chars.next().map_or_else(String::new, |first| {
+                        first.to_uppercase().chain(chars).collect()
+                    })
+                })
+                .collect::<Vec<_>>()
+                .join("+")
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Lines of rendered components, kept for the width they were drawn at.
 #[derive(Debug, Default, Clone)]
 struct LineCache(Option<(usize, Vec<String>)>);

@@ -12,6 +12,7 @@ use pi_tui::components::{Input, Text};
 use pi_tui::fuzzy::fuzzy_filter;
 use pi_tui::{Component, action};
 
+use super::chat::capitalize_keys;
 use super::keybindings::{Action, AppKeybindings};
 use super::theme::{Theme, ThemeColor};
 
@@ -369,24 +370,6 @@ fn compare_providers(a: &str, b: &str) -> Ordering {
         .map(|c| c.to_ascii_lowercase())
         .cmp(b.chars().map(|c| c.to_ascii_lowercase()));
     folded.then_with(|| b.cmp(a))
-}
-
-/// Key names as pi's hints spell them: every part capitalised (`Ctrl+s`, `Escape/Ctrl+c`).
-fn capitalize_keys(keys: &str) -> String {
-    keys.split('/')
-        .map(|key| {
-            key.split('+')
-                .map(|part| {
-                    let mut chars = part.chars();
-                    chars.next().map_or_else(String::new, |first| {
-                        first.to_uppercase().chain(chars).collect()
-                    })
-                })
-                .collect::<Vec<_>>()
-                .join("+")
-        })
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 fn text(line: String, width: usize) -> Vec<String> {

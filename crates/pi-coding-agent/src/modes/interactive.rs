@@ -359,10 +359,9 @@ impl<T: Terminal> App<T> {
         let hint = if keys.is_empty() {
             String::new()
         } else {
-            let key = commands::capitalize(&crate::interactive::chat::format_keys(
-                keys,
-                self.keys.platform(),
-            ));
+            let key = crate::interactive::chat::capitalize_keys(
+                &crate::interactive::chat::format_keys(keys, self.keys.platform()),
+            );
             theme.fg(ThemeColor::Muted, &format!(" ({key} to cycle)"))
         };
         let line = theme.fg(ThemeColor::Dim, &format!("Model scope: {list}{hint}"));

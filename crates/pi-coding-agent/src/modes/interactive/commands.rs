@@ -13,7 +13,7 @@ use super::App;
 use super::bridge::{Outcome, UiEvent};
 use super::clipboard::{self, Copied};
 use crate::agent_session::ForkPosition;
-use crate::interactive::chat::{DynamicBorder, format_keys};
+use crate::interactive::chat::{DynamicBorder, capitalize_keys, format_keys};
 use crate::interactive::keybindings::Action;
 use crate::interactive::model_selector::{ModelSelector, ModelSelectorOptions};
 use crate::interactive::theme::ThemeColor;
@@ -591,8 +591,10 @@ impl<T: Terminal> App<T> {
 
     fn hotkeys(&mut self) {
         let keys = &self.keys;
-        let app = |action: Action| capitalize(&format_keys(keys.keys(action), keys.platform()));
-        let tui = |action: &str| capitalize(&format_keys(keys.tui().keys(action), keys.platform()));
+        let app =
+            |action: Action| capitalize_keys(&format_keys(keys.keys(action), keys.platform()));
+        let tui =
+            |action: &str| capitalize_keys(&format_keys(keys.tui().keys(action), keys.platform()));
         use pi_tui::action as a;
         let text = format!(
             "**Navigation**\n| Key | Action |\n|-----|--------|\n\
@@ -747,23 +749,4 @@ impl<T: Terminal> App<T> {
             "Reloaded keybindings, extensions, skills, prompts, themes, and context files",
         );
     }
-}
-
-/// `ctrl+o` → `Ctrl+O`, as `/hotkeys` writes keys.
-pub(super) fn capitalize(keys: &str) -> String {
-    keys.split('/')
-        .map(|key| {
-            key.split('+')
-                .map(|part| {
-                    let mut chars = part.chars();
-                    match chars.next() {
-                        Some(first) => first.to_uppercase().chain(chars).collect(),
-                        None => String::new(),
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("+")
-        })
-        .collect::<Vec<_>>()
-        .join("/")
 }
