@@ -1,4 +1,4 @@
-// Drives pi 0.87.1's /settings, /scoped-models and /thinking components with fixed data and
+// Drives pi 0.87.1's /settings (with its per-model thinking submenu), /scoped-models and /thinking components with fixed data and
 // key sequences, and ranks the built-in catalog with its /model search, writing what they
 // render (escape sequences stripped, trailing blanks trimmed) and report to
 // selectors-reference.json in the given directory.
@@ -35,8 +35,19 @@ const models = [m("anthropic","claude-sonnet-4-5","Claude Sonnet 4.5"), m("anthr
   m("openai","gpt-5","GPT-5"), m("openai","gpt-5-mini","GPT-5 mini"), m("google","gemini-2.5-pro","Gemini 2.5 Pro"),
   m("google","gemini-2.5-flash","Gemini 2.5 Flash"), m("openrouter","x-ai/grok-4","Grok 4"), m("openai","gpt-4.1","GPT-4.1"),
   m("google","gemini-2.0-flash","Gemini 2.0 Flash"), m("anthropic","claude-haiku-4-5","Claude Haiku 4.5")];
+// The per-model thinking submenu's models: reasoning ones with and without xhigh/max, one
+// with minimal unsupported, and plain ones.
+const r = (provider, id, thinkingLevelMap) => ({ provider, id, name: id, reasoning: true, thinkingLevelMap });
+const thinkingModels = [m("openai","gpt-4.1","GPT-4.1"), r("openai","gpt-5",{ minimal: null, xhigh: "xhigh" }),
+  r("anthropic","claude-sonnet-4-5"), r("google","gemini-2.5-pro",{ xhigh: "high", max: "max" }),
+  r("anthropic","claude-opus-4-1"), m("openrouter","x-ai/grok-4","Grok 4"), r("google","gemini-2.5-flash")];
+const thinkingCfg = { ...cfg, availableDefaultModels: thinkingModels, currentModel: thinkingModels[2],
+  defaultModel: "google/gemini-2.5-pro", thinkingLevel: "low",
+  modelThinkingLevels: { "openai/gpt-5": "high", "gone/old-model": "low" } };
+const settingsCallbacks = (events) => new Proxy({}, { get: (_, k) => (...a) => events.push([k, ...a]) });
 const make = {
-  settings: (events) => new SettingsSelectorComponent(cfg, new Proxy({}, { get: (_, k) => (...a) => events.push([k, ...a]) })),
+  settings: (events) => new SettingsSelectorComponent(cfg, settingsCallbacks(events)),
+  settingsModels: (events) => new SettingsSelectorComponent(structuredClone(thinkingCfg), settingsCallbacks(events)),
   scoped: (events) => new ScopedModelsSelectorComponent({ allModels: models, enabledModelIds: ["openai/gpt-5", "anthropic/claude-opus-4-1", "gone/old-model"] },
      { onChange: (ids) => events.push(["change", ids]), onPersist: (ids) => events.push(["persist", ids]), onCancel: () => events.push(["cancel"]) }),
   scopedAll: (events) => new ScopedModelsSelectorComponent({ allModels: models, enabledModelIds: null },
@@ -57,6 +68,22 @@ const scenarios = [
  {"name":"settings-warnings","component":"settings","keys":["w","a","r","n","\r","\r"]},
  {"name":"settings-warnings-back","component":"settings","keys":["w","a","r","n","\r","\r","\u001b"]},
  {"name":"settings-http","component":"settings","keys":["h","t","t","p","\r"]},
+ {"name": "model-thinking-empty", "component": "settings", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r"]},
+ {"name": "model-thinking-empty-level", "component": "settings", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "\r"]},
+ {"name": "model-thinking-open", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r"]},
+ {"name": "model-thinking-search", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "g", "e", "m"]},
+ {"name": "model-thinking-search-none", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "z", "z", "z"]},
+ {"name": "model-thinking-levels", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "\r"]},
+ {"name": "model-thinking-levels-override", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "g", "p", "t", "-", "5", "\r"]},
+ {"name": "model-thinking-levels-mapped", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "\u001b[B", "\r"]},
+ {"name": "model-thinking-levels-plain", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "4", ".", "1", "\r"]},
+ {"name": "model-thinking-pick", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "\r", "\u001b[B", "\u001b[B", "\r"]},
+ {"name": "model-thinking-pick-twice", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "\r", "\u001b[B", "\r", "\r", "\u001b[A", "\r"]},
+ {"name": "model-thinking-clear", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "g", "p", "t", "-", "5", "\r", "\u001b[B", "\u001b[B", "\r"]},
+ {"name": "model-thinking-back", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "\r", "\u001b"]},
+ {"name": "model-thinking-done", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "\r", "\u001b[B", "\r", "\u001b"]},
+ {"name": "model-thinking-done-cleared", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "g", "p", "t", "-", "5", "\r", "\u001b[B", "\u001b[B", "\r", "\u001b"]},
+ {"name": "model-thinking-reopen", "component": "settingsModels", "keys": ["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r", "\r", "\u001b[B", "\r", "\u001b", "\r"]},
  {"name":"scoped-initial","component":"scoped","keys":[]},
  {"name":"scoped-toggle","component":"scoped","keys":["\u001b[B","\u001b[B","\r"]},
  {"name":"scoped-reorder","component":"scoped","keys":["\u001b[B","\u001b[1;3B","\u001b[1;3A","\u001b[1;3A"]},

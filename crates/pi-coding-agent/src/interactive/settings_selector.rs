@@ -1,21 +1,25 @@
 //! [`SettingsSelector`]: the `/settings` screen. Every setting pi offers is listed with its
 //! value and a description of the selected one; Enter or Space steps a value to the next
-//! choice, the theme and warnings rows open a submenu, typing searches the labels and Escape
-//! closes the screen. Each change is reported as `(setting id, new value)` for the caller
-//! to apply and save; the theme submenu also reports every theme it passes over, so the
-//! screen can preview it.
+//! choice, the theme, warnings and per-model thinking rows open a submenu, typing searches
+//! the labels and Escape closes the screen. Each change is reported as `(setting id, new
+//! value)` for the caller to apply and save; the theme submenu also reports every theme it
+//! passes over, so the screen can preview it, and the per-model thinking levels are
+//! reported as `(provider, model id, level)`.
 
+mod model_thinking;
 mod submenu;
 mod theme_menu;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use pi_ai::{Model, ThinkingLevel};
 use pi_tui::components::{SettingItem, SettingsList, SettingsListTheme, SettingsSubmenu};
 use pi_tui::{Component, Keybindings};
 
 use super::keybindings::{Action, AppKeybindings};
 use super::theme::{Theme, ThemeColor};
+use model_thinking::{ModelThinking, SharedModelThinking};
 
 pub(crate) use submenu::{ListEvent, ObservedList};
 
@@ -86,8 +90,19 @@ pub struct SettingsConfig {
     pub tree_filter_mode: String,
     /// `warnings.anthropicExtraUsage` (unset counts as on).
     pub warn_anthropic_extra_usage: bool,
-    /// How many models have their own default thinking level.
+    /// How many models have their own default thinking level; the row shows this count
+    /// only while `model_thinking_levels` is empty.
     pub model_thinking_overrides: usize,
+    /// The models a default thinking level can be set for (pi's available models).
+    pub available_models: Vec<Model>,
+    /// The session's model as `provider/id`, listed first.
+    pub current_model: Option<String>,
+    /// `defaultProvider/defaultModel` as `provider/id`, listed next when it is available.
+    pub default_model: Option<String>,
+    /// `modelThinkingLevels`: each model's own default level, as `(provider/id, level)`.
+    pub model_thinking_levels: Vec<(String, ThinkingLevel)>,
+    /// `defaultThinkingLevel`: the level of models without their own.
+    pub thinking_level: ThinkingLevel,
     /// `tuiMode`.
     pub tui_mode: String,
     /// `fullscreen.exitOutput`.
@@ -143,6 +158,11 @@ impl Default for SettingsConfig {
             tree_filter_mode: "default".into(),
             warn_anthropic_extra_usage: true,
             model_thinking_overrides: 0,
+            available_models: Vec::new(),
+            current_model: None,
+            default_model: None,
+            model_thinking_levels: Vec::new(),
+            thinking_level: ThinkingLevel::Medium,
             tui_mode: "regular".into(),
             fullscreen_exit_output: "transcript".into(),
             fullscreen_scrollbar: "auto".into(),
@@ -251,6 +271,7 @@ pub struct SettingsSelector {
     list: SettingsList,
     on_change: SharedChange,
     on_preview: SharedPreview,
+    on_model_thinking: SharedModelThinking,
 }
 
 impl std::fmt::Debug for SettingsSelector {
@@ -266,12 +287,22 @@ impl SettingsSelector {
     pub fn new(config: &SettingsConfig, theme: Theme, keys: Rc<AppKeybindings>) -> Self {
         let on_change: SharedChange = Rc::new(RefCell::new(None));
         let on_preview: SharedPreview = Rc::new(RefCell::new(None));
+        let on_model_thinking: SharedModelThinking = Rc::new(RefCell::new(None));
         let tui_keys = Rc::new(keys.tui().clone());
-        let items = items(config, &theme, &keys, &tui_keys, &on_change, &on_preview);
+        let callbacks = Callbacks {
+            change: &on_change,
+            preview: &on_preview,
+            model_thinking: &on_model_thinking,
+        };
+        let items = items(config, &theme, &keys, &tui_keys, &callbacks);
         let mut list =
             SettingsList::new(items, MAX_VISIBLE, settings_list_theme(&theme)).with_search();
         let report = Rc::clone(&on_change);
         list.on_change(move |id, value| {
+            // The per-model row's new summary; its changes were reported one by one.
+            if id == "model-thinking" {
+                return;
+            }
             if let Some(f) = report.borrow_mut().as_mut() {
                 f(id, &reported_value(id, value));
             }
@@ -281,6 +312,7 @@ impl SettingsSelector {
             list,
             on_change,
             on_preview,
+            on_model_thinking,
         }
     }
 
@@ -297,6 +329,15 @@ impl SettingsSelector {
     /// one when it is left without a choice, so the screen can show it.
     pub fn on_theme_preview(&mut self, f: impl FnMut(&str) + 'static) {
         *self.on_preview.borrow_mut() = Some(Box::new(f));
+    }
+
+    /// Called with `(provider, model id, level)` for each default thinking level chosen
+    /// for a model in the per-model submenu; no level removes the model's own level.
+    pub fn on_model_thinking(
+        &mut self,
+        f: impl FnMut(&str, &str, Option<ThinkingLevel>) + 'static,
+    ) {
+        *self.on_model_thinking.borrow_mut() = Some(Box::new(f));
     }
 
     /// Called when the screen is closed.
@@ -328,15 +369,41 @@ impl Component for SettingsSelector {
     }
 }
 
+/// Where the rows' submenus report to.
+struct Callbacks<'a> {
+    change: &'a SharedChange,
+    preview: &'a SharedPreview,
+    model_thinking: &'a SharedModelThinking,
+}
+
+/// The state of the per-model thinking submenu for `c`.
+fn model_thinking_state(c: &SettingsConfig, report: &SharedModelThinking) -> ModelThinking {
+    // A provider name has no slash; a model id may.
+    let available = |key: &String| {
+        let parts = key.split_once('/');
+        c.available_models
+            .iter()
+            .any(|m| parts == Some((m.provider.as_str(), m.id.as_str())))
+    };
+    ModelThinking {
+        models: c.available_models.clone(),
+        current: c.current_model.clone(),
+        default: c.default_model.clone().filter(available),
+        overrides: c.model_thinking_levels.clone(),
+        global: c.thinking_level,
+        report: Rc::clone(report),
+    }
+}
+
 /// Every row, in pi's order.
 fn items(
     c: &SettingsConfig,
     theme: &Theme,
     keys: &AppKeybindings,
     tui_keys: &Rc<Keybindings>,
-    on_change: &SharedChange,
-    on_preview: &SharedPreview,
+    callbacks: &Callbacks<'_>,
 ) -> Vec<SettingItem> {
+    let (on_change, on_preview) = (callbacks.change, callbacks.preview);
     let follow_up_key = key_display(keys.keys(Action::MessageFollowUp));
     let cycle_thinking_key = key_display(keys.keys(Action::ThinkingCycle));
     let mut items = vec![toggle(
@@ -521,20 +588,23 @@ fn items(
             "configure",
             warnings_factory(c.warn_anthropic_extra_usage, theme, on_change),
         ),
-        SettingItem {
-            id: "model-thinking".into(),
-            label: "Default thinking level per model".into(),
-            current_value: if c.model_thinking_overrides == 0 {
-                "none".into()
-            } else {
-                format!("{} configured", c.model_thinking_overrides)
-            },
-            description: Some(format!(
+        submenu_item(
+            "model-thinking",
+            "Default thinking level per model",
+            &format!(
                 "Override the default thinking level for specific models. {cycle_thinking_key} cycles in-session."
-            )),
-            values: Vec::new(),
-            submenu: None,
-        },
+            ),
+            &ModelThinking::summary(if c.model_thinking_levels.is_empty() {
+                c.model_thinking_overrides
+            } else {
+                c.model_thinking_levels.len()
+            }),
+            model_thinking::factory(
+                Rc::new(RefCell::new(model_thinking_state(c, callbacks.model_thinking))),
+                theme,
+                tui_keys,
+            ),
+        ),
         choice(
             "tui-mode",
             "TUI mode",

@@ -72,6 +72,50 @@ fn settings_config() -> SettingsConfig {
     SettingsConfig::default()
 }
 
+fn reasoning(provider: &str, id: &str, map: Option<Value>) -> Model {
+    Model {
+        reasoning: true,
+        thinking_level_map: map.map(|m| serde_json::from_value(m).unwrap()),
+        ..model(provider, id, id)
+    }
+}
+
+/// The recording's models for the per-model thinking submenu, in its order.
+fn thinking_models() -> Vec<Model> {
+    vec![
+        model("openai", "gpt-4.1", "GPT-4.1"),
+        reasoning(
+            "openai",
+            "gpt-5",
+            Some(json!({ "minimal": null, "xhigh": "xhigh" })),
+        ),
+        reasoning("anthropic", "claude-sonnet-4-5", None),
+        reasoning(
+            "google",
+            "gemini-2.5-pro",
+            Some(json!({ "xhigh": "high", "max": "max" })),
+        ),
+        reasoning("anthropic", "claude-opus-4-1", None),
+        model("openrouter", "x-ai/grok-4", "Grok 4"),
+        reasoning("google", "gemini-2.5-flash", None),
+    ]
+}
+
+/// The recording's settings with models to set thinking levels for.
+fn thinking_settings_config() -> SettingsConfig {
+    SettingsConfig {
+        available_models: thinking_models(),
+        current_model: Some("anthropic/claude-sonnet-4-5".into()),
+        default_model: Some("google/gemini-2.5-pro".into()),
+        model_thinking_levels: vec![
+            ("openai/gpt-5".into(), ThinkingLevel::High),
+            ("gone/old-model".into(), ThinkingLevel::Low),
+        ],
+        thinking_level: ThinkingLevel::Low,
+        ..SettingsConfig::default()
+    }
+}
+
 type Events = Rc<RefCell<Vec<Value>>>;
 
 fn flag_or_text(value: &str) -> Value {
@@ -105,12 +149,19 @@ struct Driven {
     events: Events,
 }
 
-fn settings(events: &Events) -> Box<dyn Component> {
-    let mut s = SettingsSelector::new(&settings_config(), theme(), keys());
+fn settings(events: &Events, config: &SettingsConfig) -> Box<dyn Component> {
+    let mut s = SettingsSelector::new(config, theme(), keys());
     let sink = Rc::clone(events);
     s.on_change(move |id, value| sink.borrow_mut().push(reference_event(id, value)));
     let sink = Rc::clone(events);
     s.on_theme_preview(move |setting| sink.borrow_mut().push(json!(["onThemePreview", setting])));
+    let sink = Rc::clone(events);
+    s.on_model_thinking(move |provider, id, level| {
+        sink.borrow_mut().push(match level {
+            Some(level) => json!(["onModelThinkingLevelChange", provider, id, level.as_str()]),
+            None => json!(["onModelThinkingLevelRemove", provider, id]),
+        })
+    });
     Box::new(s)
 }
 
@@ -141,7 +192,8 @@ fn thinking(events: &Events) -> Box<dyn Component> {
 fn drive(kind: &str) -> Driven {
     let events: Events = Rc::new(RefCell::new(Vec::new()));
     let component = match kind {
-        "settings" => settings(&events),
+        "settings" => settings(&events, &settings_config()),
+        "settingsModels" => settings(&events, &thinking_settings_config()),
         "scoped" => scoped(
             &events,
             Some(
@@ -376,4 +428,89 @@ fn scoped_models_toggle_reorder_and_save() {
     assert_eq!(s.enabled(), None);
     assert_eq!(changes.borrow().len(), 6);
     assert_eq!(changes.borrow().last(), Some(&None));
+}
+
+#[test]
+fn per_model_thinking_levels_are_reported_as_provider_id_and_level() {
+    let reported = Rc::new(RefCell::new(Vec::new()));
+    let changes = Rc::new(RefCell::new(Vec::new()));
+    let mut s = SettingsSelector::new(&thinking_settings_config(), theme(), keys());
+    let sink = Rc::clone(&reported);
+    s.on_model_thinking(move |provider, id, level| {
+        sink.borrow_mut()
+            .push((provider.to_owned(), id.to_owned(), level))
+    });
+    let sink = Rc::clone(&changes);
+    s.on_change(move |id, value| sink.borrow_mut().push(format!("{id}={value}")));
+    let summary = |s: &SettingsSelector| {
+        s.items()
+            .iter()
+            .find(|i| i.id == "model-thinking")
+            .map(|i| i.current_value.clone())
+            .unwrap()
+    };
+    assert_eq!(summary(&s), "2 configured");
+    let press = |s: &mut SettingsSelector, keys: &[&str]| {
+        for key in keys {
+            s.handle_input(key);
+        }
+    };
+    // Open the row; the current model is picked and given `high`.
+    press(&mut s, &["p", "e", "r", " ", "m", "o", "d", "e", "l", "\r"]);
+    press(
+        &mut s,
+        &["\r", "\x1b[B", "\x1b[B", "\x1b[B", "\x1b[B", "\r"],
+    );
+    // A model id holding a slash keeps it: only `off` is offered for it.
+    press(&mut s, &["g", "r", "o", "k", "\r", "\r"]);
+    // gpt-5's override is cleared.
+    press(
+        &mut s,
+        &["g", "p", "t", "-", "5", "\r", "\x1b[B", "\x1b[B", "\r"],
+    );
+    assert_eq!(
+        *reported.borrow(),
+        [
+            (
+                "anthropic".to_owned(),
+                "claude-sonnet-4-5".to_owned(),
+                Some(ThinkingLevel::High)
+            ),
+            (
+                "openrouter".to_owned(),
+                "x-ai/grok-4".to_owned(),
+                Some(ThinkingLevel::Off)
+            ),
+            ("openai".to_owned(), "gpt-5".to_owned(), None),
+        ]
+    );
+    // Leaving the submenu updates the row without reporting it as a setting change.
+    press(&mut s, &["\x1b"]);
+    assert_eq!(summary(&s), "3 configured");
+    assert!(changes.borrow().is_empty());
+    // Reopened, the submenu remembers the levels chosen.
+    press(&mut s, &["\r"]);
+    let screen = plain(&s.render(80)).join("\n");
+    assert!(
+        screen.contains("claude-sonnet-4-5 [anthropic]  high"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("x-ai/grok-4 [openrouter]       off"),
+        "{screen}"
+    );
+    press(&mut s, &["\x1b"]);
+    assert_eq!(summary(&s), "3 configured");
+}
+
+#[test]
+fn the_row_counts_overrides_given_only_as_a_number() {
+    let config = SettingsConfig {
+        model_thinking_overrides: 4,
+        ..SettingsConfig::default()
+    };
+    let s = SettingsSelector::new(&config, theme(), keys());
+    let row = s.items().iter().find(|i| i.id == "model-thinking").unwrap();
+    assert_eq!(row.current_value, "4 configured");
+    assert!(row.submenu.is_some());
 }
