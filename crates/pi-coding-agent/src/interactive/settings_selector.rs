@@ -90,9 +90,6 @@ pub struct SettingsConfig {
     pub tree_filter_mode: String,
     /// `warnings.anthropicExtraUsage` (unset counts as on).
     pub warn_anthropic_extra_usage: bool,
-    /// How many models have their own default thinking level; the row shows this count
-    /// only while `model_thinking_levels` is empty.
-    pub model_thinking_overrides: usize,
     /// The models a default thinking level can be set for (pi's available models).
     pub available_models: Vec<Model>,
     /// The session's model as `provider/id`, listed first.
@@ -157,7 +154,6 @@ impl Default for SettingsConfig {
             double_escape_action: "tree".into(),
             tree_filter_mode: "default".into(),
             warn_anthropic_extra_usage: true,
-            model_thinking_overrides: 0,
             available_models: Vec::new(),
             current_model: None,
             default_model: None,
@@ -594,11 +590,7 @@ fn items(
             &format!(
                 "Override the default thinking level for specific models. {cycle_thinking_key} cycles in-session."
             ),
-            &ModelThinking::summary(if c.model_thinking_levels.is_empty() {
-                c.model_thinking_overrides
-            } else {
-                c.model_thinking_levels.len()
-            }),
+            &ModelThinking::summary(c.model_thinking_levels.len()),
             model_thinking::factory(
                 Rc::new(RefCell::new(model_thinking_state(c, callbacks.model_thinking))),
                 theme,

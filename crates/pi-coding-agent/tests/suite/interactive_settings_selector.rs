@@ -502,15 +502,3 @@ fn per_model_thinking_levels_are_reported_as_provider_id_and_level() {
     press(&mut s, &["\x1b"]);
     assert_eq!(summary(&s), "3 configured");
 }
-
-#[test]
-fn the_row_counts_overrides_given_only_as_a_number() {
-    let config = SettingsConfig {
-        model_thinking_overrides: 4,
-        ..SettingsConfig::default()
-    };
-    let s = SettingsSelector::new(&config, theme(), keys());
-    let row = s.items().iter().find(|i| i.id == "model-thinking").unwrap();
-    assert_eq!(row.current_value, "4 configured");
-    assert!(row.submenu.is_some());
-}

@@ -554,7 +554,7 @@ fn keys_cycle_thinking_and_models_edit_externally_and_queue_follow_ups() {
     let pi = Pi::new();
     pi.push(
         Turn::text("A slow answer, so that messages can be queued while it streams.")
-            .with_chunks(40)
+            .with_chunks(100)
             .with_delay(Duration::from_millis(150)),
     );
     pi.push(Turn::text("Answering the follow-up."));

@@ -74,6 +74,12 @@ pub(crate) enum Selection {
         id: String,
         value: String,
     },
+    /// A model's own default thinking level changed (`None`: cleared); the list stays open.
+    ModelThinking {
+        provider: String,
+        id: String,
+        level: Option<pi_ai::ThinkingLevel>,
+    },
     /// The theme under the cursor in the theme submenu (or the saved one on cancel).
     ThemePreview(String),
     /// The scoped models changed; the list stays open.
@@ -244,6 +250,11 @@ impl<T: Terminal> App<T> {
     pub(super) fn on_selection(&mut self, selection: Selection) {
         match selection {
             Selection::Setting { id, value } => return self.apply_setting(&id, &value),
+            Selection::ModelThinking {
+                provider,
+                id,
+                level,
+            } => return self.set_model_thinking(&provider, &id, level),
             Selection::ThemePreview(setting) => return self.use_theme_setting(&setting, false),
             Selection::Scope { patterns, persist } => return self.set_scope(patterns, persist),
             Selection::Label { id, label } => return self.set_label(&id, label.as_deref()),

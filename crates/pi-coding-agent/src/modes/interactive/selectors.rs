@@ -141,6 +141,14 @@ impl<T: Terminal> App<T> {
             });
         });
         let selections = self.selections.clone();
+        selector.on_model_thinking(move |provider, id, level| {
+            selections.borrow_mut().push_back(Selection::ModelThinking {
+                provider: provider.to_owned(),
+                id: id.to_owned(),
+                level,
+            });
+        });
+        let selections = self.selections.clone();
         selector.on_theme_preview(move |name| {
             selections
                 .borrow_mut()
@@ -184,7 +192,18 @@ impl<T: Terminal> App<T> {
             double_escape_action: self.prefs.double_escape.as_str().to_owned(),
             tree_filter_mode: s.tree_filter_mode().as_str().to_owned(),
             warn_anthropic_extra_usage: s.warn_anthropic_extra_usage(),
-            model_thinking_overrides: s.model_thinking_levels().len(),
+            available_models: self.runtime.services().available_models(),
+            current_model: self
+                .session
+                .model()
+                .map(|m| format!("{}/{}", m.provider, m.id)),
+            default_model: self
+                .prefs
+                .default_model
+                .as_ref()
+                .map(|(provider, id)| format!("{provider}/{id}")),
+            model_thinking_levels: s.model_thinking_levels(),
+            thinking_level: s.default_thinking_level().unwrap_or(ThinkingLevel::Medium),
             tui_mode: s.tui_mode().as_str().to_owned(),
             fullscreen_exit_output: s.fullscreen_exit_output().as_str().to_owned(),
             fullscreen_scrollbar: s.fullscreen_scrollbar().as_str().to_owned(),
@@ -275,6 +294,47 @@ impl<T: Terminal> App<T> {
                 "Fullscreen mode is not available yet in this build; pi stays inline",
             ),
             _ => {}
+        }
+    }
+
+    /// Saves (or clears, `None`) a model's own default thinking level; the model in use
+    /// takes it at once, or the global default when cleared.
+    pub(super) fn set_model_thinking(
+        &mut self,
+        provider: &str,
+        id: &str,
+        level: Option<ThinkingLevel>,
+    ) {
+        match level {
+            Some(level) => self.settings.set_model_thinking_level(provider, id, level),
+            None => self.settings.remove_model_thinking_level(provider, id),
+        }
+        let levels = self
+            .settings
+            .global()
+            .get("modelThinkingLevels")
+            .cloned()
+            .unwrap_or(Value::Null);
+        if let Err(err) = self
+            .runtime
+            .services()
+            .save_setting("modelThinkingLevels", None, levels)
+        {
+            self.show_error(&format!("Failed to save settings: {err}"));
+        }
+        let current = self
+            .session
+            .model()
+            .is_some_and(|m| m.provider == provider && m.id == id);
+        if current {
+            let level = level
+                .or_else(|| self.settings.default_thinking_level())
+                .unwrap_or(ThinkingLevel::Medium);
+            if let Err(err) = self.session.set_thinking_level(level) {
+                self.show_error(&err.to_string());
+            }
+            self.footer.borrow_mut().refresh(&self.session);
+            self.update_editor_border();
         }
     }
 
