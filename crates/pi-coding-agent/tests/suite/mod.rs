@@ -19,6 +19,7 @@ mod interactive_settings_selector;
 mod interactive_theme;
 mod interactive_tmux;
 mod interactive_tree_selector;
+mod interactive_trust_selector;
 mod rpc;
 mod rpc_fuzz;
 mod rpc_support;
