@@ -27,6 +27,7 @@ mod session_context;
 mod session_crash;
 mod session_files;
 mod session_fixtures;
+mod session_import;
 mod session_listing;
 mod session_properties;
 mod session_support;
