@@ -6,6 +6,7 @@
 mod bash;
 mod stats;
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use pi_agent_core::{AgentMessage, QueueMode};
@@ -64,6 +65,9 @@ pub enum CommandError {
     /// The next session could not be set up.
     #[error("{0}")]
     Setup(String),
+    /// `import_from_jsonl` of a path where there is no file.
+    #[error("File not found: {}", .0.display())]
+    ImportFileNotFound(PathBuf),
 }
 
 /// What happens to a prompt sent while the agent works.

@@ -1,6 +1,6 @@
 //! [`SessionRuntime`]: the current [`AgentSession`] and the services that build the next
 //! one, for the modes that replace their session while running (`new_session`,
-//! `switch_session`, `fork`, `clone`).
+//! `switch_session`, `import_from_jsonl`, `fork`, `clone`).
 //!
 //! A replacement stops the current session first (its run is aborted and recorded), then
 //! builds the next one exactly as startup builds the first: model and thinking level from the
@@ -15,7 +15,9 @@ use serde_json::Value;
 
 use super::{AgentSession, CommandError, ForkPosition, SessionEvent, SessionListener, lock};
 use crate::config::ScopedModel;
-use crate::session::{NewSessionOptions, SessionLocation, SessionManager};
+use crate::session::{
+    NewSessionOptions, SessionError, SessionLocation, SessionManager, resolve_path,
+};
 use crate::tools::BashOptions;
 
 /// What the application provides to running sessions: how a session is built, and the
@@ -137,6 +139,64 @@ impl SessionRuntime {
                 cwd,
             )
         };
+        self.open_replacement(old, target, None, current_file, &cwd)
+            .await
+    }
+
+    /// Copies the session file at `path` (relative to the process's directory) into the
+    /// current session directory and continues it (`/import`), returning where the copy
+    /// lives. A name taken there gets a `-1`, `-2`, ... suffix; a file already stored
+    /// there is continued in place. The file at `path` is left as it is.
+    pub async fn import_from_jsonl(&self, path: &Path) -> Result<PathBuf, CommandError> {
+        let _one = self.replacing.lock().await;
+        let process_cwd = std::env::current_dir().unwrap_or_default();
+        let source = resolve_path(path, &process_cwd);
+        if !source.exists() {
+            return Err(CommandError::ImportFileNotFound(source));
+        }
+        let old = self.session();
+        let (dir, current_file, cwd) = {
+            let session = old.session();
+            (
+                session.session_dir().to_path_buf(),
+                session.session_file().map(Path::to_path_buf),
+                session.cwd().to_path_buf(),
+            )
+        };
+        std::fs::create_dir_all(&dir).map_err(|err| SessionError::io(&dir, err))?;
+        let name = source.file_name().unwrap_or_default();
+        let mut target = dir.join(name);
+        if resolve_path(&target, &process_cwd) != source {
+            let stem = Path::new(name)
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy();
+            let ext = Path::new(name)
+                .extension()
+                .map(|ext| format!(".{}", ext.to_string_lossy()))
+                .unwrap_or_default();
+            let mut suffix = 1;
+            while target.exists() {
+                target = dir.join(format!("{stem}-{suffix}{ext}"));
+                suffix += 1;
+            }
+            copy_new(&source, &target)?;
+        }
+        self.open_replacement(old, target.clone(), Some(&dir), current_file, &cwd)
+            .await?;
+        Ok(target)
+    }
+
+    /// Stops `old` and makes the session stored at `target` current; on failure `old`
+    /// keeps its file.
+    async fn open_replacement(
+        &self,
+        old: AgentSession,
+        target: PathBuf,
+        session_dir: Option<&Path>,
+        current_file: Option<PathBuf>,
+        cwd: &Path,
+    ) -> Result<(), CommandError> {
         old.shut_down().await;
         // The current file is locked by its session: let go of it before opening it again.
         let released = match &current_file {
@@ -146,10 +206,10 @@ impl SessionRuntime {
             }
             _ => false,
         };
-        let opened = SessionManager::open(&target, None, None)
+        let opened = SessionManager::open(&target, session_dir, None)
             .map_err(CommandError::from)
             .and_then(|manager| {
-                check_cwd(&manager, &cwd)?;
+                check_cwd(&manager, cwd)?;
                 Ok(manager)
             });
         match opened {
@@ -248,6 +308,23 @@ fn absolute(path: &Path, cwd: &Path) -> PathBuf {
             .unwrap_or_else(|_| cwd.to_path_buf())
             .join(path)
     }
+}
+
+/// Copies `source` to `target`, which must not exist yet (pi's `COPYFILE_EXCL`).
+fn copy_new(source: &Path, target: &Path) -> Result<(), SessionError> {
+    let mut from = std::fs::File::open(source).map_err(|err| SessionError::io(source, err))?;
+    let mut to = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(target)
+        .map_err(|err| SessionError::io(target, err))?;
+    if let Err(err) = std::io::copy(&mut from, &mut to) {
+        // A half-written copy would be listed as a session.
+        drop(to);
+        let _ = std::fs::remove_file(target);
+        return Err(SessionError::io(target, err));
+    }
+    Ok(())
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

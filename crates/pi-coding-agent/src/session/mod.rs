@@ -33,6 +33,7 @@ pub(crate) use index::{NodeKind, Role};
 pub use listing::{SessionInfo, list_all_sessions, list_sessions};
 pub use manager::{NewSessionOptions, SessionManager, SessionTree, TreeNode};
 pub use open::{OpenError, OpenedSession, SessionRequest, open_session};
+pub(crate) use paths::resolve_path;
 pub use paths::{
     SessionLocation, SessionTarget, assert_valid_session_id, find_most_recent_session,
     find_session_by_id, resolve_session_arg,
