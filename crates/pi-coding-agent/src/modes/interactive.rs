@@ -12,6 +12,7 @@ mod bridge;
 mod chat_view;
 mod clipboard;
 mod commands;
+mod confirm;
 mod editor;
 mod events;
 mod footer_view;

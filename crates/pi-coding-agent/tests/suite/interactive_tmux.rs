@@ -772,3 +772,59 @@ fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_screen_back() {
     let entries = wait_for_messages(&pi, 2);
     assert_eq!(roles(&entries), ["user", "assistant"]);
 }
+
+#[test]
+fn trust_saves_the_decision_and_import_replaces_the_session() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    pi.push(Turn::text("Continuing the imported one."));
+    let fixture = include_str!("../../../../fixtures/sessions-0.87.1/continued-session.jsonl");
+    let imported = pi.work.join("shared.jsonl");
+    std::fs::write(
+        &imported,
+        fixture.replace(
+            "\"cwd\":\"/home/user/project\"",
+            &format!("\"cwd\":{}", json!(pi.work)),
+        ),
+    )
+    .unwrap();
+    let tmux = Tmux::start(&pi, &MODEL, 100, 40);
+    tmux.wait_for("Pi can explain");
+
+    tmux.type_text("/trust");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Project trust");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Saved trust decision:");
+    assert!(
+        screen.contains("Restart pi for this to take effect."),
+        "{screen}"
+    );
+    let trust = std::fs::read_to_string(pi.agent.join("trust.json")).unwrap();
+    assert!(trust.contains(&*pi.work.to_string_lossy()), "{trust}");
+
+    tmux.type_text("/import shared.jsonl");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Replace current session with shared.jsonl?");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Session imported from: shared.jsonl");
+    assert!(
+        screen.contains("Anything else?"),
+        "the imported conversation:\n{screen}"
+    );
+    tmux.type_text("go on");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Continuing the imported one.");
+    assert_eq!(
+        std::fs::read_to_string(&imported).unwrap().len(),
+        fixture
+            .replace(
+                "\"cwd\":\"/home/user/project\"",
+                &format!("\"cwd\":{}", json!(pi.work))
+            )
+            .len(),
+        "the imported file itself is left alone"
+    );
+}

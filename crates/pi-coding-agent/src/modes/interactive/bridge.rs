@@ -78,6 +78,8 @@ pub(crate) enum Outcome {
     NewSession,
     /// `/resume` switched to another session.
     Resumed,
+    /// `/import` made the file named the session.
+    Imported(String),
     /// The tree navigation went to its entry; a user message's text is for the editor.
     Navigated(Option<String>),
     /// The branch summary was aborted: the tree opens again on the entry.

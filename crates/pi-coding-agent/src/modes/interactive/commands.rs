@@ -88,6 +88,12 @@ pub(crate) enum Selection {
         persist: bool,
     },
     TreeEntry(String),
+    /// `/trust` chose what to save.
+    Trust(crate::interactive::trust_selector::TrustSelection),
+    /// "Yes" to replacing the session with an imported file.
+    Import(PathBuf),
+    /// "No" (or Escape) to a question.
+    Declined,
     /// The tree's label editor changed a label; the tree stays open.
     Label {
         id: String,
@@ -136,7 +142,9 @@ impl<T: Terminal> App<T> {
             "scoped-models" => self.show_scoped_models(),
             "reload" => self.reload(),
             "quit" => self.quit = Some(0),
-            "login" | "logout" | "share" | "import" | "bug" | "trust" => {
+            "trust" => self.show_trust_selector(),
+            "import" => self.import_command(args),
+            "login" | "logout" | "share" | "bug" => {
                 self.show_warning(&format!("/{name} is not available yet in this build"));
             }
             _ => return false,
@@ -270,6 +278,9 @@ impl<T: Terminal> App<T> {
             Selection::TreeEntry(id) => self.tree_entry_chosen(id),
             Selection::Navigate { id, request } => self.navigate(id, request),
             Selection::BackToTree(id) => self.back_to_tree(id),
+            Selection::Trust(selection) => self.save_trust(&selection),
+            Selection::Import(path) => self.import(path),
+            Selection::Declined => self.show_status("Import cancelled"),
             _ => {}
         }
     }

@@ -268,6 +268,10 @@ impl<T: Terminal> App<T> {
                 self.show_status("Branch summarization cancelled");
                 self.back_to_tree(id);
             }
+            Outcome::Imported(path) => {
+                self.render_session();
+                self.show_status(&format!("Session imported from: {path}"));
+            }
             Outcome::Resumed => {
                 self.render_session();
                 self.show_status("Resumed session");

@@ -12,6 +12,8 @@ use super::App;
 use super::bridge::{Outcome, UiEvent};
 use super::commands::Selection;
 use crate::agent_session::NavigateOptions;
+use crate::config::ConfigPaths;
+use crate::config::trust::TrustStore;
 use crate::interactive::chat::Activity;
 use crate::interactive::scoped_models_selector::ScopedModelsSelector;
 use crate::interactive::session_selector::{
@@ -21,6 +23,9 @@ use crate::interactive::settings_selector::{SettingsConfig, SettingsSelector};
 use crate::interactive::thinking_selector::ThinkingSelector;
 use crate::interactive::tree_selector::{
     BranchSummaryPrompt, BranchSummaryRequest, TreeFilter, TreeSelector, TreeSelectorOptions,
+};
+use crate::interactive::trust_selector::{
+    TrustSelection, TrustSelector, apply_trust_selection, trust_saved_status,
 };
 use crate::session::{list_all_sessions, list_sessions};
 use pi_agent_core::QueueMode;
@@ -632,5 +637,66 @@ impl<T: Terminal> App<T> {
             }
             Err(err) => self.show_error(&err),
         }
+    }
+
+    /// `/trust`: save whether this project is trusted from now on.
+    pub(super) fn show_trust_selector(&mut self) {
+        let cwd = self.session.session().cwd().to_path_buf();
+        let store = TrustStore::new(&ConfigPaths::new(&self.agent_dir));
+        let saved = store.entry(&cwd).ok().flatten();
+        let trusted = self.settings.is_project_trusted();
+        let mut selector = TrustSelector::new(
+            &cwd,
+            saved,
+            trusted,
+            self.style.theme.clone(),
+            self.keys.clone(),
+        );
+        let selections = self.selections.clone();
+        selector.on_select(move |selection| {
+            selections
+                .borrow_mut()
+                .push_back(Selection::Trust(selection));
+        });
+        let selections = self.selections.clone();
+        selector.on_cancel(move || selections.borrow_mut().push_back(Selection::Cancel));
+        self.show_selector(shared(selector));
+    }
+
+    pub(super) fn save_trust(&mut self, selection: &TrustSelection) {
+        let store = TrustStore::new(&ConfigPaths::new(&self.agent_dir));
+        match apply_trust_selection(&store, selection) {
+            Ok(()) => self.show_status(&trust_saved_status(selection.trusted)),
+            Err(err) => self.show_error(&err.to_string()),
+        }
+    }
+
+    /// `/import <path.jsonl>`: asks, then continues the session stored in that file.
+    pub(super) fn import_command(&mut self, argument: &str) {
+        let path = argument.trim().trim_matches(|c| c == '"' || c == '\'');
+        if path.is_empty() {
+            self.show_error("Usage: /import <path.jsonl>");
+            return;
+        }
+        let question = super::confirm::Confirm::new(
+            format!("Import session\nReplace current session with {path}?"),
+            Selection::Import(PathBuf::from(path)),
+            self.style.theme.clone(),
+            self.keys.clone(),
+            self.selections.clone(),
+        );
+        self.show_selector(shared(question));
+    }
+
+    pub(super) fn import(&mut self, path: PathBuf) {
+        let runtime = self.runtime.clone();
+        let ui = self.ui.clone();
+        self.handle.spawn(async move {
+            let outcome = match runtime.import_from_jsonl(&path).await {
+                Ok(_) => Outcome::Imported(path.display().to_string()),
+                Err(err) => Outcome::Status(Err(format!("Failed to import session: {err}"))),
+            };
+            ui.send(UiEvent::Done(outcome));
+        });
     }
 }
