@@ -157,3 +157,70 @@ fn the_listing_on_a_terminal() {
     }
     insta::assert_snapshot!(screens);
 }
+
+#[test]
+fn the_listing_is_filled_from_loaded_resources_and_themes() {
+    use pi_coding_agent::interactive::theme::ThemeCatalog;
+    use pi_coding_agent::resources::{ResourceInputs, ThemeSources, load};
+
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let agent = home.join(".pi/agent");
+    let cwd = home.join("proj");
+    let write = |path: PathBuf, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(cwd.join("AGENTS.md"), "Be brief.");
+    write(
+        cwd.join(".pi/skills/deploy/SKILL.md"),
+        "---\nname: deploy\ndescription: Ship it\n---\nSteps.",
+    );
+    write(agent.join("prompts/explain.md"), "Explain $1.");
+    let dark = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/interactive/theme/dark.json"),
+    )
+    .unwrap();
+    let mut nord: Value = serde_json::from_str(&dark).unwrap();
+    nord["name"] = "nord".into();
+    write(cwd.join(".pi/themes/nord.json"), &nord.to_string());
+
+    let inputs = ResourceInputs {
+        project_trusted: true,
+        ..ResourceInputs::new(&cwd, &agent, &home)
+    };
+    let (loaded, mut diagnostics) = load(&inputs);
+    let (catalog, theme_diagnostics) = ThemeCatalog::load(&inputs, &ThemeSources::default());
+    diagnostics.extend(theme_diagnostics);
+    let listing = LoadedResources::from_resources(&loaded, &catalog, &diagnostics, &agent, &home);
+    assert_eq!(listing.context_files, [cwd.join("AGENTS.md")]);
+    assert_eq!(listing.themes[0].scope, ResourceScope::Project);
+
+    let mut view = LoadedResourcesView::new(&listing, &Theme::dark(ColorMode::TrueColor), true);
+    let plain: Vec<String> = view
+        .render(100)
+        .iter()
+        .map(|line| pi_tui::strip_ansi(line).trim_end().to_owned())
+        .collect();
+    assert_eq!(
+        plain,
+        [
+            "",
+            "[Context]",
+            "  ~/proj/AGENTS.md",
+            "",
+            "[Skills]",
+            "  project",
+            "    ~/proj/.pi/skills/deploy/SKILL.md",
+            "",
+            "[Prompts]",
+            "  user",
+            "    /explain",
+            "",
+            "[Themes]",
+            "  project",
+            "    ~/proj/.pi/themes/nord.json",
+            "",
+        ]
+    );
+}
