@@ -13,6 +13,7 @@ mod export_html;
 mod interactive_chat;
 mod interactive_footer;
 mod interactive_keybindings;
+mod interactive_loaded_resources;
 mod interactive_model_selector;
 mod interactive_session_selector;
 mod interactive_settings_selector;
