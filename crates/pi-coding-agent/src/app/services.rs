@@ -15,6 +15,7 @@ use crate::agent_session::{
 };
 use crate::cli::Args;
 use crate::config::{self, ConfigPaths, Env, ModelRegistry, ScopedModel, Settings};
+use crate::interactive::loaded_resources::LoadedResources;
 use crate::interactive::theme::ThemeCatalog;
 use crate::resources::{
     self, PromptTool, ResourceFlags, ResourceInputs, ResourceSettings, Resources, ThemeSources,
@@ -37,6 +38,8 @@ pub(super) struct AppServices {
 pub(super) struct DirectoryServices {
     cwd: PathBuf,
     trusted: bool,
+    /// What loading the resources found wrong (the chat screen lists some of it).
+    diagnostics: Vec<resources::Diagnostic>,
     settings: Mutex<Settings>,
     registry: Arc<Mutex<ModelRegistry>>,
     resources: Resources,
@@ -134,6 +137,7 @@ impl AppServices {
         let directory = Arc::new(DirectoryServices {
             cwd: cwd.to_path_buf(),
             trusted,
+            diagnostics: diagnostics.clone(),
             settings: Mutex::new(settings),
             registry: Arc::new(Mutex::new(registry)),
             resources,
@@ -173,7 +177,7 @@ impl AppServices {
     pub(super) fn interactive_setup(
         &self,
         directory: &DirectoryServices,
-    ) -> (Settings, ThemeCatalog, Notices) {
+    ) -> (Settings, ThemeCatalog, LoadedResources) {
         let settings = Settings::load(&self.paths, &directory.cwd, directory.trusted, &self.env);
         let inputs = self.resource_inputs(&directory.cwd, directory.trusted, &settings);
         let sources = ThemeSources {
@@ -182,13 +186,22 @@ impl AppServices {
             cli_themes: self.args.themes.clone(),
             no_themes: self.args.no_themes,
         };
-        let (catalog, diagnostics) = ThemeCatalog::load(&inputs, &sources);
-        let notices = diagnostics
+        let (catalog, theme_diagnostics) = ThemeCatalog::load(&inputs, &sources);
+        let diagnostics: Vec<resources::Diagnostic> = directory
+            .diagnostics
             .iter()
-            .filter(|d| d.printed_at_startup())
-            .map(|d| d.stderr_line())
+            .chain(&theme_diagnostics)
+            .cloned()
             .collect();
-        (settings, catalog, notices)
+        let home = self.env.home().map(Path::to_path_buf).unwrap_or_default();
+        let loaded = LoadedResources::from_resources(
+            &directory.resources,
+            &catalog,
+            &diagnostics,
+            self.paths.agent_dir(),
+            &home,
+        );
+        (settings, catalog, loaded)
     }
 
     /// Builds the agent session for `session` in `directory`: the model and thinking level

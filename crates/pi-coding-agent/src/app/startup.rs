@@ -122,8 +122,7 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<Started, String> {
     let (session, session_notices) = services.build_session(&directory, session)?;
     if mode == AppMode::Interactive {
         notices.extend(session_notices);
-        let (settings, themes, theme_notices) = services.interactive_setup(&directory);
-        notices.extend(theme_notices);
+        let (settings, themes, resources) = services.interactive_setup(&directory);
         let options = InteractiveOptions {
             initial: first.map(|text| (text, file_input.images)),
             messages: std::mem::take(&mut args.messages),
@@ -132,6 +131,7 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<Started, String> {
             location,
             settings,
             themes,
+            resources,
             theme: args.use_theme.clone(),
             verbose: args.verbose,
             env: services.env().clone(),

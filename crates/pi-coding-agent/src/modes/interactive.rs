@@ -75,6 +75,9 @@ pub struct InteractiveOptions {
     pub settings: Settings,
     /// The themes available.
     pub themes: ThemeCatalog,
+    /// What was loaded (context files, skills, templates, themes) and its problems, listed
+    /// under the header.
+    pub resources: crate::interactive::loaded_resources::LoadedResources,
     /// `--use-theme`: the theme for this run.
     pub theme: Option<String>,
     /// `--verbose`: the full header even with `quietStartup`.
@@ -135,6 +138,8 @@ pub(crate) struct App<T: Terminal> {
     prefs: Prefs,
     header: Rc<RefCell<Container>>,
     header_text: Option<Rc<RefCell<Header>>>,
+    resources: crate::interactive::loaded_resources::LoadedResources,
+    resources_view: Option<Rc<RefCell<crate::interactive::loaded_resources::LoadedResourcesView>>>,
     chat: Rc<RefCell<Container>>,
     pending: Rc<RefCell<Container>>,
     editor_slot: Rc<RefCell<Container>>,
@@ -272,6 +277,8 @@ impl<T: Terminal> App<T> {
             prefs,
             header,
             header_text: None,
+            resources: options.resources,
+            resources_view: None,
             chat,
             pending,
             editor_slot,
@@ -549,18 +556,42 @@ impl<T: Terminal> App<T> {
         }
     }
 
+    /// The header and, below it, what was loaded (with `quietStartup`, only the loading
+    /// problems).
     fn build_header(&mut self) {
         let mut header = self.header.borrow_mut();
         header.clear();
-        if self.prefs.quiet_startup {
-            self.header_text = None;
-            return;
+        self.header_text = None;
+        if !self.prefs.quiet_startup {
+            let text = shared(Header::new(&self.style, &self.keys, self.tools_expanded));
+            header.add_child(shared(pi_tui::components::Spacer::new(1)));
+            header.add_child(text.clone());
+            header.add_child(shared(pi_tui::components::Spacer::new(1)));
+            self.header_text = Some(text);
         }
-        let text = shared(Header::new(&self.style, &self.keys, self.tools_expanded));
-        header.add_child(shared(pi_tui::components::Spacer::new(1)));
-        header.add_child(text.clone());
-        header.add_child(shared(pi_tui::components::Spacer::new(1)));
-        self.header_text = Some(text);
+        let listed = if self.prefs.quiet_startup {
+            crate::interactive::loaded_resources::LoadedResources {
+                diagnostics: self.resources.diagnostics.clone(),
+                ..crate::interactive::loaded_resources::LoadedResources::new(
+                    &self.resources.cwd,
+                    &self.resources.home,
+                )
+            }
+        } else {
+            self.resources.clone()
+        };
+        let view = crate::interactive::loaded_resources::LoadedResourcesView::new(
+            &listed,
+            &self.style.theme,
+            self.tools_expanded,
+        );
+        if view.is_empty() {
+            self.resources_view = None;
+        } else {
+            let view = shared(view);
+            header.add_child(view.clone());
+            self.resources_view = Some(view);
+        }
     }
 
     /// Colours the editor's border by thinking level, or for a shell command.

@@ -351,6 +351,7 @@ impl<T: Terminal> App<T> {
         if commit_header {
             self.header.borrow_mut().clear();
             self.header_text = None;
+            self.resources_view = None;
         }
         let mut chat = self.chat.borrow_mut();
         for child in &gone {

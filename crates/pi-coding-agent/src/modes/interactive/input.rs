@@ -324,6 +324,9 @@ impl<T: Terminal> App<T> {
         if let Some(header) = &self.header_text {
             header.borrow_mut().set_expanded(expanded);
         }
+        if let Some(resources) = &self.resources_view {
+            resources.borrow_mut().set_expanded(expanded);
+        }
         for tool in &self.tools {
             tool.borrow_mut().set_expanded(expanded);
         }
