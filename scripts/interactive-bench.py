@@ -10,7 +10,8 @@ streams `--tokens` deltas). Figures, one line each:
 
   first frame      spawn to the first screen showing the footer's model name
   idle RSS         resident memory a second after the first frame
-  open             spawn to the first frame of a resumed session of --messages messages
+  open             spawn to the first frame of a resumed session of --messages messages, and
+                   to the last byte of its drawing
   keystroke        median and p95 time from a key press to its echo in that session
   bytes/token      bytes written to the terminal per streamed delta while an answer streams
 """
@@ -74,6 +75,20 @@ def drain(master, quiet=0.3):
             os.read(master, 65536)
         except OSError:
             return
+
+
+def last_output(master, quiet=0.3):
+    """Reads until the program has been quiet for `quiet` seconds; when its last output came."""
+    last = time.perf_counter()
+    while True:
+        ready, _, _ = select.select([master], [], [], quiet)
+        if not ready:
+            return last
+        try:
+            os.read(master, 65536)
+        except OSError:
+            return last
+        last = time.perf_counter()
 
 
 def rss_mb(pid):
@@ -223,8 +238,10 @@ def run(args, home, url):
     proc, master = spawn(args.argv + ["--session", session] + model + ["hello"], project, env)
     read_until(master, b"hello", 60)
     opened = time.perf_counter() - start
+    drawn = last_output(master) - start
     drain(master, 1.0)
-    print(f"{args.label:<10} open {args.messages} msgs   {opened * 1000:8.1f} ms (to the first frame)")
+    print(f"{args.label:<10} open {args.messages} msgs   {opened * 1000:8.1f} ms to the first frame,"
+          f" {drawn * 1000:.1f} ms until all of it is drawn")
     latencies = []
     for i in range(args.keys):
         key = b"abcdefghijklmnopqrstuvwxyz"[i % 26:i % 26 + 1]

@@ -52,6 +52,13 @@ pub trait SessionServices: Send + Sync {
 
     /// Stops every command the tools started (at exit).
     fn kill_running_commands(&self);
+
+    /// Reads the configuration of `cwd` again (settings, models, skills, prompt templates,
+    /// context files), for the sessions built from now on; the problems found, as lines to
+    /// show. Services without configuration of their own have nothing to reload.
+    fn reload_configuration(&self, _cwd: &Path) -> Result<Vec<String>, String> {
+        Ok(Vec::new())
+    }
 }
 
 /// The session a mode works with now, replaceable while the mode runs.
@@ -273,6 +280,22 @@ impl SessionRuntime {
         }
         self.install(&old, manager)?;
         Ok(target.selected_text)
+    }
+
+    /// Rebuilds the current session from its own file (or memory) with the configuration
+    /// read again (`/reload`); the problems the new configuration has, as lines to show.
+    pub async fn reload(&self) -> Result<Vec<String>, CommandError> {
+        let _one = self.replacing.lock().await;
+        let old = self.session();
+        let cwd = old.session().cwd().to_path_buf();
+        let notices = self
+            .services
+            .reload_configuration(&cwd)
+            .map_err(CommandError::Setup)?;
+        old.shut_down().await;
+        let manager = old.take_session_manager()?;
+        self.install(&old, manager)?;
+        Ok(notices)
     }
 
     /// Stops the current session's work and the tools' commands (at exit).

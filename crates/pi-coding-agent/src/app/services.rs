@@ -172,6 +172,14 @@ impl AppServices {
         }
     }
 
+    /// What the chat screen starts from in the current directory (after a reload).
+    pub(super) fn current_interactive_setup(
+        &self,
+    ) -> Option<(Settings, ThemeCatalog, LoadedResources)> {
+        self.directory()
+            .map(|directory| self.interactive_setup(&directory))
+    }
+
     /// What the chat screen starts from in `directory`: its settings and the themes it can
     /// use (`themes` settings, discovered theme files, `--theme`), with problems found.
     pub(super) fn interactive_setup(
@@ -440,6 +448,10 @@ impl SessionServices for AppServices {
 
     fn kill_running_commands(&self) {
         self.running.kill_all();
+    }
+
+    fn reload_configuration(&self, cwd: &Path) -> Result<Vec<String>, String> {
+        self.load_directory(cwd).map(|(_, notices)| notices)
     }
 }
 

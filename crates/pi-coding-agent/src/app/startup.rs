@@ -123,6 +123,9 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<Started, String> {
     if mode == AppMode::Interactive {
         notices.extend(session_notices);
         let (settings, themes, resources) = services.interactive_setup(&directory);
+        let env = services.env().clone();
+        let services = Arc::new(services);
+        let reloader = Arc::clone(&services);
         let options = InteractiveOptions {
             initial: first.map(|text| (text, file_input.images)),
             messages: std::mem::take(&mut args.messages),
@@ -134,9 +137,10 @@ async fn start(args: &mut Args, mode: AppMode) -> Result<Started, String> {
             resources,
             theme: args.use_theme.clone(),
             verbose: args.verbose,
-            env: services.env().clone(),
+            reload_setup: Box::new(move || reloader.current_interactive_setup()),
+            env,
         };
-        let runtime = Arc::new(SessionRuntime::new(Arc::new(services), session));
+        let runtime = Arc::new(SessionRuntime::new(services, session));
         return Ok(Started::Interactive(Box::new((runtime, options))));
     }
     for notice in session_notices {

@@ -58,8 +58,16 @@ const STREAM_FRAME: Duration = Duration::from_millis(16);
 /// Two presses of Escape or Ctrl+C within this count as a double press.
 const DOUBLE_PRESS: Duration = Duration::from_millis(500);
 
+/// Reads the chat screen's configuration again (`/reload`).
+pub type ReloadSetup = Box<
+    dyn Fn() -> Option<(
+        Settings,
+        ThemeCatalog,
+        crate::interactive::loaded_resources::LoadedResources,
+    )>,
+>;
+
 /// What interactive mode starts with besides the session.
-#[derive(Debug)]
 pub struct InteractiveOptions {
     /// The first prompt (stdin, `@file` text and the first message), with its images.
     pub initial: Option<(String, Vec<ImageContent>)>,
@@ -82,8 +90,20 @@ pub struct InteractiveOptions {
     pub theme: Option<String>,
     /// `--verbose`: the full header even with `quietStartup`.
     pub verbose: bool,
+    /// After `/reload`: the settings, themes and loaded resources read again.
+    pub reload_setup: ReloadSetup,
     /// The process environment.
     pub env: Env,
+}
+
+impl std::fmt::Debug for InteractiveOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InteractiveOptions")
+            .field("agent_dir", &self.agent_dir)
+            .field("theme", &self.theme)
+            .field("verbose", &self.verbose)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Runs the chat screen on this thread until the user quits; returns the exit code.
@@ -140,6 +160,9 @@ pub(crate) struct App<T: Terminal> {
     header_text: Option<Rc<RefCell<Header>>>,
     resources: crate::interactive::loaded_resources::LoadedResources,
     resources_view: Option<Rc<RefCell<crate::interactive::loaded_resources::LoadedResourcesView>>>,
+    reload_setup: ReloadSetup,
+    /// `--use-theme`, which wins over the settings for this run.
+    theme_override: Option<String>,
     chat: Rc<RefCell<Container>>,
     pending: Rc<RefCell<Container>>,
     editor_slot: Rc<RefCell<Container>>,
@@ -279,6 +302,8 @@ impl<T: Terminal> App<T> {
             header_text: None,
             resources: options.resources,
             resources_view: None,
+            reload_setup: options.reload_setup,
+            theme_override: options.theme.clone(),
             chat,
             pending,
             editor_slot,

@@ -828,3 +828,37 @@ fn trust_saves_the_decision_and_import_replaces_the_session() {
         "the imported file itself is left alone"
     );
 }
+
+#[test]
+fn reload_picks_up_a_new_skill_for_the_listing_and_the_next_request() {
+    if !tmux_available() {
+        return;
+    }
+    let pi = Pi::new();
+    pi.push(Turn::text("Noted."));
+    let tmux = Tmux::start(&pi, &MODEL, 100, 40);
+    let screen = tmux.wait_for("Pi can explain");
+    assert!(!screen.contains("[Skills]"), "{screen}");
+    let skill = pi.agent.join("skills/fresh");
+    std::fs::create_dir_all(&skill).unwrap();
+    std::fs::write(
+        skill.join("SKILL.md"),
+        "---\nname: fresh\ndescription: Added while pi ran\n---\nDo the fresh thing.\n",
+    )
+    .unwrap();
+    tmux.type_text("/reload");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Reloaded keybindings, extensions, skills, prompts, themes");
+    assert!(
+        screen.contains("[Skills]") && screen.contains("fresh"),
+        "{screen}"
+    );
+    tmux.type_text("hello");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Noted.");
+    let request = pi.server.requests().last().unwrap().body.to_string();
+    assert!(
+        request.contains("Added while pi ran"),
+        "the new skill reaches the model"
+    );
+}

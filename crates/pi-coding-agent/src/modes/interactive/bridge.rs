@@ -78,6 +78,8 @@ pub(crate) enum Outcome {
     NewSession,
     /// `/resume` switched to another session.
     Resumed,
+    /// `/reload` rebuilt the session: the lines to show, or why it failed.
+    Reloaded(Result<Vec<String>, String>),
     /// `/import` made the file named the session.
     Imported(String),
     /// The tree navigation went to its entry; a user message's text is for the editor.

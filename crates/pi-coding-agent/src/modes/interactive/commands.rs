@@ -751,7 +751,8 @@ impl<T: Terminal> App<T> {
         });
     }
 
-    /// `/reload`: keybindings and the theme are read again.
+    /// `/reload`: the configuration is read again (settings, models, skills, prompt
+    /// templates, context files, themes, keybindings) and the session rebuilt with it.
     fn reload(&mut self) {
         if self.session.is_streaming() {
             self.show_warning("Wait for the current response to finish before reloading.");
@@ -761,12 +762,43 @@ impl<T: Terminal> App<T> {
             self.show_warning("Wait for compaction to finish before reloading.");
             return;
         }
+        let runtime = self.runtime.clone();
+        let ui = self.ui.clone();
+        self.handle.spawn(async move {
+            let result = runtime.reload().await.map_err(|err| err.to_string());
+            ui.send(UiEvent::Done(Outcome::Reloaded(result)));
+        });
+    }
+
+    /// Takes in what `/reload` read again.
+    pub(super) fn reloaded(&mut self, notices: Vec<String>) {
+        if let Some((settings, themes, resources)) = (self.reload_setup)() {
+            self.settings = settings;
+            self.themes = themes;
+            self.resources = resources;
+        }
+        self.prefs.hide_thinking = self.settings.hide_thinking_block();
+        self.prefs.double_escape = self.settings.double_escape_action();
+        self.prefs.external_editor = self.settings.external_editor(&self.env);
+        self.prefs.default_model = self
+            .settings
+            .default_provider()
+            .zip(self.settings.default_model())
+            .map(|(provider, id)| (provider.to_owned(), id.to_owned()));
         let mut keys = (*self.keys).clone();
         keys.reload(&self.agent_dir);
         self.keys = Rc::new(keys);
         self.editor.borrow_mut().set_keys(self.keys.clone());
+        let theme = self
+            .theme_override
+            .clone()
+            .unwrap_or_else(|| super::initial_theme_name(&self.settings, &self.env));
+        self.use_theme_setting(&theme, true);
         self.setup_autocomplete();
-        self.build_header();
+        self.render_session();
+        for notice in &notices {
+            self.show_notice(notice);
+        }
         self.show_status(
             "Reloaded keybindings, extensions, skills, prompts, themes, and context files",
         );

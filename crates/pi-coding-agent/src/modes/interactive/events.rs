@@ -268,6 +268,8 @@ impl<T: Terminal> App<T> {
                 self.show_status("Branch summarization cancelled");
                 self.back_to_tree(id);
             }
+            Outcome::Reloaded(Ok(notices)) => self.reloaded(notices),
+            Outcome::Reloaded(Err(err)) => self.show_error(&format!("Reload failed: {err}")),
             Outcome::Imported(path) => {
                 self.render_session();
                 self.show_status(&format!("Session imported from: {path}"));
