@@ -45,7 +45,7 @@ use super::theme::{Theme, ThemeColor};
 
 /// What every chat component styles itself with: the theme, the keys named in hints, and
 /// where file paths are shown from.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ChatStyle {
     /// The active theme.
     pub theme: Theme,
@@ -65,6 +65,19 @@ pub struct ChatStyle {
     pub hyperlinks: bool,
     /// Columns of padding around message text (pi's `outputPad`, 1 by default).
     pub output_pad: usize,
+    /// The Markdown styles, made once (every message needs them); change the theme with
+    /// [`ChatStyle::set_theme`] so that they follow.
+    markdown: std::cell::OnceCell<MarkdownTheme>,
+}
+
+impl std::fmt::Debug for ChatStyle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatStyle")
+            .field("theme", &self.theme.name())
+            .field("cwd", &self.cwd)
+            .field("output_pad", &self.output_pad)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ChatStyle {
@@ -85,7 +98,14 @@ impl ChatStyle {
             cwd,
             hyperlinks: false,
             output_pad: 1,
+            markdown: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Changes the theme (the Markdown styles follow).
+    pub fn set_theme(&mut self, theme: Theme) {
+        self.theme = theme;
+        self.markdown = std::cell::OnceCell::new();
     }
 
     /// Shared, as the components hold it.
@@ -112,6 +132,12 @@ impl ChatStyle {
 
     /// The Markdown styles of pi's themes (`getMarkdownTheme`).
     pub fn markdown_theme(&self) -> MarkdownTheme {
+        self.markdown
+            .get_or_init(|| self.make_markdown_theme())
+            .clone()
+    }
+
+    fn make_markdown_theme(&self) -> MarkdownTheme {
         let t = &self.theme;
         let bold = Rc::new({
             let t = t.clone();

@@ -200,6 +200,8 @@ pub(crate) struct App<T: Terminal> {
     last_title: String,
     /// When the last frame was drawn.
     last_frame: Instant,
+    /// Answers that ended (the footer's usage count knows which it includes).
+    answers_seen: u64,
 }
 
 /// An entry whose output folds with the tools-expand key.
@@ -329,6 +331,7 @@ impl<T: Terminal> App<T> {
             quit: None,
             last_title: String::new(),
             last_frame: Instant::now(),
+            answers_seen: 0,
         };
         app.setup_autocomplete();
         app.render_session();
@@ -636,7 +639,7 @@ impl<T: Terminal> App<T> {
 
     fn apply_theme(&mut self, theme: Theme) {
         let mut style = (*self.style).clone();
-        style.theme = theme.clone();
+        style.set_theme(theme.clone());
         self.style = style.shared();
         self.footer.borrow_mut().set_theme(theme);
         self.update_editor_border();

@@ -74,6 +74,10 @@ pub(crate) enum Outcome {
     Bash(Result<crate::agent_session::BashResult, String>),
     /// A line to show: `Ok` as status, `Err` as error.
     Status(Result<String, String>),
+    /// The session's usage totals, added up when the screen had seen this many answers end.
+    FooterUsage(crate::interactive::footer::UsageSummary, u64),
+    /// How full the context is now.
+    FooterContext(Option<crate::interactive::footer::ContextUsage>),
     /// `/new` made a new session.
     NewSession,
     /// `/resume` switched to another session.

@@ -9,6 +9,7 @@ use pi_ai::{AssistantContent, Message, StopReason};
 use pi_tui::components::Spacer;
 use pi_tui::{Component, ComponentRef, Terminal, shared};
 
+use super::bridge::{Outcome, UiEvent};
 use super::{App, Expandable};
 use crate::interactive::chat::{
     AssistantMessage, BashExecution, BranchSummary, CompactionSummary, CustomMessage, Notice,
@@ -47,8 +48,7 @@ impl<T: Terminal> App<T> {
             };
             self.show_status(&format!("Session compacted {times}"));
         }
-        let providers = self.provider_count();
-        self.footer.borrow_mut().reload(&self.session, providers);
+        self.reset_footer();
         self.update_editor_border();
         self.tui.request_render();
     }
@@ -353,19 +353,66 @@ impl<T: Terminal> App<T> {
             self.header_text = None;
             self.resources_view = None;
         }
+        // The committed components are the chat's first ones: keep the rest, in one pass.
         let mut chat = self.chat.borrow_mut();
-        for child in &gone {
-            chat.remove_child(child);
+        let rest: Vec<ComponentRef> = chat
+            .children()
+            .get(gone.len()..)
+            .unwrap_or_default()
+            .to_vec();
+        chat.clear();
+        for child in rest {
+            chat.add_child(child);
         }
         drop(chat);
-        let kept = |c: &ComponentRef| !gone.iter().any(|g| pi_tui::same_component(g, c));
-        self.tools.retain(|t| kept(&(t.clone() as ComponentRef)));
-        self.assistants
-            .retain(|a| kept(&(a.clone() as ComponentRef)));
+        let gone: std::collections::HashSet<*const ()> =
+            gone.iter().map(|c| Rc::as_ptr(c).cast::<()>()).collect();
+        let kept = |c: *const ()| !gone.contains(&c);
+        self.tools.retain(|t| kept(Rc::as_ptr(t).cast()));
+        self.assistants.retain(|a| kept(Rc::as_ptr(a).cast()));
         self.expandables.retain(|e| match e {
-            Expandable::Bash(c) => kept(&(c.clone() as ComponentRef)),
-            Expandable::Compaction(c) => kept(&(c.clone() as ComponentRef)),
-            Expandable::Branch(c) => kept(&(c.clone() as ComponentRef)),
+            Expandable::Bash(c) => kept(Rc::as_ptr(c).cast()),
+            Expandable::Compaction(c) => kept(Rc::as_ptr(c).cast()),
+            Expandable::Branch(c) => kept(Rc::as_ptr(c).cast()),
+        });
+    }
+
+    /// The footer follows a new session; its usage totals and context use are added up off
+    /// this thread (a long session takes a while) and arrive as soon as they are ready.
+    pub(super) fn reset_footer(&mut self) {
+        let providers = self.provider_count();
+        self.footer.borrow_mut().reset(&self.session, providers);
+        self.count_usage();
+        self.refresh_footer();
+    }
+
+    /// Adds up the session's usage off this thread. Answers that end meanwhile are counted
+    /// by counting again once the first count arrives (see `Outcome::FooterUsage`).
+    pub(super) fn count_usage(&mut self) {
+        let session = self.session.clone();
+        let ui = self.ui.clone();
+        let answers = self.answers_seen;
+        self.handle.spawn_blocking(move || {
+            let entries = session.session().entries().unwrap_or_default();
+            let usage = crate::interactive::footer::UsageSummary::from_entries(&entries);
+            ui.send(UiEvent::Done(Outcome::FooterUsage(usage, answers)));
+        });
+    }
+
+    /// The footer's cheap figures now; the context use (which walks the session) off this
+    /// thread.
+    pub(super) fn refresh_footer(&mut self) {
+        self.footer.borrow_mut().refresh(&self.session);
+        let session = self.session.clone();
+        let ui = self.ui.clone();
+        self.handle.spawn_blocking(move || {
+            let context = session.context_usage().ok().flatten().map(|usage| {
+                crate::interactive::footer::ContextUsage {
+                    context_window: usage.context_window,
+                    percent: usage.percent,
+                }
+            });
+            ui.send(UiEvent::Done(Outcome::FooterContext(context)));
         });
     }
 

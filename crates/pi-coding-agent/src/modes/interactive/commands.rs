@@ -493,7 +493,7 @@ impl<T: Terminal> App<T> {
             .style
             .fg(ThemeColor::Dim, &format!("Session name set: {saved}"));
         self.show_text(&line);
-        self.footer.borrow_mut().refresh(&self.session);
+        self.refresh_footer();
     }
 
     /// `/session`: the session's file, id, message counts, tokens and cost.

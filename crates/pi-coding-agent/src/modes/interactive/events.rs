@@ -28,7 +28,7 @@ impl<T: Terminal> App<T> {
             }
             UiEvent::QueueUpdate => self.update_pending(),
             UiEvent::ThinkingLevelChanged => {
-                self.footer.borrow_mut().refresh(&self.session);
+                self.refresh_footer();
                 self.update_editor_border();
             }
             UiEvent::SessionInfoChanged => self.footer.borrow_mut().refresh(&self.session),
@@ -40,7 +40,7 @@ impl<T: Terminal> App<T> {
                 AgentMessage::Llm(Message::User(_)) => {
                     self.add_message(&message, false);
                     self.update_pending();
-                    self.footer.borrow_mut().refresh(&self.session);
+                    self.refresh_footer();
                 }
                 AgentMessage::Custom(_) => self.add_message(&message, false),
                 _ => {}
@@ -95,7 +95,7 @@ impl<T: Terminal> App<T> {
                     self.chat.borrow_mut().remove_child(&component);
                 }
                 self.pending_tools.clear();
-                self.footer.borrow_mut().refresh(&self.session);
+                self.refresh_footer();
                 if !self.session.is_streaming() {
                     self.flush_deferred_bash();
                 }
@@ -118,8 +118,7 @@ impl<T: Terminal> App<T> {
                     }
                 } else if result.is_some() {
                     self.rebuild_chat();
-                    let providers = self.provider_count();
-                    self.footer.borrow_mut().reload(&self.session, providers);
+                    self.reset_footer();
                 } else if let Some(error) = error {
                     if reason == CompactionReason::Manual {
                         self.show_error(&error);
@@ -230,9 +229,9 @@ impl<T: Terminal> App<T> {
             }
             self.pending_tools.clear();
         }
-        let mut footer = self.footer.borrow_mut();
-        footer.add_assistant(&assistant);
-        footer.refresh(&self.session);
+        self.footer.borrow_mut().add_assistant(&assistant);
+        self.answers_seen += 1;
+        self.refresh_footer();
     }
 
     fn on_done(&mut self, outcome: Outcome) {
@@ -247,6 +246,12 @@ impl<T: Terminal> App<T> {
             Outcome::Bash(result) => self.on_bash_done(result),
             Outcome::Status(Ok(message)) => self.show_status(&message),
             Outcome::Status(Err(message)) => self.show_error(&message),
+            Outcome::FooterUsage(usage, answers) if answers == self.answers_seen => {
+                self.footer.borrow_mut().set_usage(usage);
+            }
+            // An answer ended while counting: it may be missing from that count.
+            Outcome::FooterUsage(..) => self.count_usage(),
+            Outcome::FooterContext(context) => self.footer.borrow_mut().set_context(context),
             Outcome::NewSession => {
                 self.render_session();
                 self.add(shared(Spacer::new(1)));
@@ -288,7 +293,7 @@ impl<T: Terminal> App<T> {
                 });
             }
             Outcome::ModelSwitched(Ok(status)) => {
-                self.footer.borrow_mut().refresh(&self.session);
+                self.refresh_footer();
                 self.update_editor_border();
                 self.show_status(&status);
             }

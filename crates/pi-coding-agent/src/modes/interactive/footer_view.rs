@@ -55,10 +55,12 @@ impl FooterView {
         self.theme = theme;
     }
 
-    /// Reads everything again from the session (at start and after it changed hands).
-    pub(crate) fn reload(&mut self, session: &AgentSession, provider_count: usize) {
-        let entries = session.session().entries().unwrap_or_default();
-        self.usage = UsageSummary::from_entries(&entries);
+    /// Follows a new session (at start and after the session changed hands); the figures
+    /// that walk the whole session arrive later through [`FooterView::set_usage`] and
+    /// [`FooterView::set_context`].
+    pub(crate) fn reset(&mut self, session: &AgentSession, provider_count: usize) {
+        self.usage = UsageSummary::default();
+        self.context = None;
         self.provider_count = provider_count;
         let cwd = session.session().cwd().to_path_buf();
         if cwd != self.cwd {
@@ -68,21 +70,22 @@ impl FooterView {
         self.refresh(session);
     }
 
-    /// Re-reads the cheap figures and the context use (after a response, a model or thinking
-    /// change, a compaction).
+    /// Re-reads the cheap figures: name, model, thinking level, auto-compaction.
     pub(crate) fn refresh(&mut self, session: &AgentSession) {
         self.session_name = session.session().session_name().map(str::to_owned);
         self.model = session.model();
         self.thinking_level = session.thinking_level();
         self.auto_compact = session.auto_compaction_enabled();
-        self.context = session
-            .context_usage()
-            .ok()
-            .flatten()
-            .map(|usage| ContextUsage {
-                context_window: usage.context_window,
-                percent: usage.percent,
-            });
+    }
+
+    /// The session's usage totals, added up from its file.
+    pub(crate) fn set_usage(&mut self, usage: UsageSummary) {
+        self.usage = usage;
+    }
+
+    /// How full the context is.
+    pub(crate) fn set_context(&mut self, context: Option<ContextUsage>) {
+        self.context = context;
     }
 
     /// Adds the usage of an answer that just ended.

@@ -261,7 +261,7 @@ impl<T: Terminal> App<T> {
         match self.session.cycle_thinking_level() {
             Ok(None) => self.show_status("Current model does not support thinking"),
             Ok(Some(level)) => {
-                self.footer.borrow_mut().refresh(&self.session);
+                self.refresh_footer();
                 self.update_editor_border();
                 self.show_status(&format!("Thinking level: {level}"));
             }
@@ -298,7 +298,7 @@ impl<T: Terminal> App<T> {
                 "Only one model available"
             }),
             Ok(Some(cycled)) => {
-                self.footer.borrow_mut().refresh(&self.session);
+                self.refresh_footer();
                 self.update_editor_border();
                 let name = if cycled.model.name.is_empty() {
                     &cycled.model.id

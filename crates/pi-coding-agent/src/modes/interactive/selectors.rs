@@ -254,7 +254,7 @@ impl<T: Terminal> App<T> {
         match id {
             "autocompact" => {
                 self.session.set_auto_compaction(flag);
-                self.footer.borrow_mut().refresh(&self.session);
+                self.refresh_footer();
             }
             "steering-mode" => {
                 if let Some(mode) = QueueMode::parse(value) {
@@ -338,7 +338,7 @@ impl<T: Terminal> App<T> {
             if let Err(err) = self.session.set_thinking_level(level) {
                 self.show_error(&err.to_string());
             }
-            self.footer.borrow_mut().refresh(&self.session);
+            self.refresh_footer();
             self.update_editor_border();
         }
     }
@@ -406,7 +406,7 @@ impl<T: Terminal> App<T> {
             }
             self.settings.set_default_thinking_level(level);
         }
-        self.footer.borrow_mut().refresh(&self.session);
+        self.refresh_footer();
         self.update_editor_border();
         let what = if persist {
             "Default thinking level"
