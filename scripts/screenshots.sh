@@ -46,10 +46,17 @@ SH
   tmux_ -f /dev/null new-session -d -s "$label" -x 100 -y 32 "bash $work/run-$label.sh"
   tmux_ set -g extended-keys on >/dev/null 2>&1 || true
   local step=0
+  # Waits $1 seconds, then until the screen stops changing, and keeps it as step $2.
   snap() {
     step=$((step + 1))
     sleep "$1"
-    tmux_ capture-pane -p -t "$label" >"$out/$(printf '%02d' $step)-$2.$label.txt"
+    local file=$out/$(printf '%02d' $step)-$2.$label.txt before=""
+    while :; do
+      tmux_ capture-pane -p -t "$label" >"$file"
+      [ "$(cat "$file")" = "$before" ] && break
+      before=$(cat "$file")
+      sleep 0.5
+    done
   }
   keys() { tmux_ send-keys -t "$label" "$@"; }
   text() { tmux_ send-keys -t "$label" -l "$1"; }
