@@ -182,20 +182,7 @@ type SharedPreview = Rc<RefCell<Option<Box<dyn FnMut(&str)>>>>;
 
 /// Key names as pi's hints spell them: every part capitalised (`Ctrl+s`, `Shift+tab`).
 pub(crate) fn key_display(keys: &[String]) -> String {
-    keys.iter()
-        .map(|key| {
-            key.split('+')
-                .map(|part| {
-                    let mut chars = part.chars();
-                    chars.next().map_or_else(String::new, |first| {
-                        first.to_uppercase().chain(chars).collect()
-                    })
-                })
-                .collect::<Vec<_>>()
-                .join("+")
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    super::chat::capitalize_keys(&keys.join("/"))
 }
 
 fn flag(value: bool) -> &'static str {
