@@ -297,6 +297,44 @@ fn in_box(
     lines
 }
 
+/// A summary entry (compaction, branch) on its background: `[label]`, then the collapsed
+/// line `<collapsed> (<expand key> to expand)` or, expanded, `**<heading>**` and the
+/// summary as Markdown.
+fn summary_box(
+    style: &ChatStyle,
+    label: &str,
+    [collapsed, heading]: [&str; 2],
+    summary: &str,
+    expanded: bool,
+    width: usize,
+) -> Vec<String> {
+    let body: std::boxed::Box<dyn pi_tui::Component> = if expanded {
+        std::boxed::Box::new(
+            pi_tui::components::Markdown::new(
+                format!("**{heading}**\n\n{summary}"),
+                0,
+                0,
+                style.markdown_theme(),
+            )
+            .with_text_style(style.theme.fg_style(ThemeColor::CustomMessageText)),
+        )
+    } else {
+        std::boxed::Box::new(pi_tui::components::Text::new(format!(
+            "{}{}{}",
+            style.fg(ThemeColor::CustomMessageText, &format!("{collapsed} (")),
+            style.fg(ThemeColor::Dim, &style.expand_key),
+            style.fg(ThemeColor::CustomMessageText, " to expand)"),
+        )))
+    };
+    let mut children: Vec<std::boxed::Box<dyn pi_tui::Component>> = vec![
+        std::boxed::Box::new(pi_tui::components::Text::new(message_label(style, label))),
+        std::boxed::Box::new(pi_tui::components::Spacer::new(1)),
+        body,
+    ];
+    let bg = style.theme.bg_style(super::theme::ThemeBg::CustomMessageBg);
+    in_box(&mut children, 1, 1, &bg, width)
+}
+
 /// The bold `[label]` that heads summaries and extension messages.
 fn message_label(style: &ChatStyle, label: &str) -> String {
     style.fg(

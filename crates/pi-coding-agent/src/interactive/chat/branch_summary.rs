@@ -4,10 +4,8 @@
 use std::rc::Rc;
 
 use pi_tui::Component;
-use pi_tui::components::{Markdown, Spacer, Text};
 
-use super::{ChatStyle, LineCache, in_box, message_label};
-use crate::interactive::theme::{ThemeBg, ThemeColor};
+use super::{ChatStyle, LineCache, summary_box};
 use crate::messages::BranchSummaryMessage;
 
 /// A branch summary: `[branch]`, then `Branch summary (ctrl+o to expand)` or, expanded,
@@ -50,32 +48,15 @@ impl Component for BranchSummary {
         if let Some(lines) = self.cache.get(width) {
             return lines;
         }
-        let style = &self.style;
-        let body: std::boxed::Box<dyn Component> = if self.expanded {
-            std::boxed::Box::new(
-                Markdown::new(
-                    format!("**Branch Summary**\n\n{}", self.message.summary),
-                    0,
-                    0,
-                    style.markdown_theme(),
-                )
-                .with_text_style(style.theme.fg_style(ThemeColor::CustomMessageText)),
-            )
-        } else {
-            std::boxed::Box::new(Text::new(format!(
-                "{}{}{}",
-                style.fg(ThemeColor::CustomMessageText, "Branch summary ("),
-                style.fg(ThemeColor::Dim, &style.expand_key),
-                style.fg(ThemeColor::CustomMessageText, " to expand)"),
-            )))
-        };
-        let mut children: Vec<std::boxed::Box<dyn Component>> = vec![
-            std::boxed::Box::new(Text::new(message_label(style, "branch"))),
-            std::boxed::Box::new(Spacer::new(1)),
-            body,
-        ];
-        let bg = style.theme.bg_style(ThemeBg::CustomMessageBg);
-        let lines = in_box(&mut children, 1, 1, &bg, width);
+        let title = ["Branch summary", "Branch Summary"];
+        let lines = summary_box(
+            &self.style,
+            "branch",
+            title,
+            &self.message.summary,
+            self.expanded,
+            width,
+        );
         self.cache.put(width, &lines);
         lines
     }

@@ -4,10 +4,8 @@
 use std::rc::Rc;
 
 use pi_tui::Component;
-use pi_tui::components::{Markdown, Spacer, Text};
 
-use super::{ChatStyle, LineCache, in_box, message_label};
-use crate::interactive::theme::{ThemeBg, ThemeColor};
+use super::{ChatStyle, LineCache, summary_box};
 use crate::messages::CompactionSummaryMessage;
 
 /// A compaction summary: `[compaction]`, then `Compacted from N tokens (ctrl+o to expand)`
@@ -63,39 +61,16 @@ impl Component for CompactionSummary {
         if let Some(lines) = self.cache.get(width) {
             return lines;
         }
-        let style = &self.style;
         let tokens = with_separators(self.message.tokens_before);
-        let body: std::boxed::Box<dyn Component> = if self.expanded {
-            std::boxed::Box::new(
-                Markdown::new(
-                    format!(
-                        "**Compacted from {tokens} tokens**\n\n{}",
-                        self.message.summary
-                    ),
-                    0,
-                    0,
-                    style.markdown_theme(),
-                )
-                .with_text_style(style.theme.fg_style(ThemeColor::CustomMessageText)),
-            )
-        } else {
-            std::boxed::Box::new(Text::new(format!(
-                "{}{}{}",
-                style.fg(
-                    ThemeColor::CustomMessageText,
-                    &format!("Compacted from {tokens} tokens (")
-                ),
-                style.fg(ThemeColor::Dim, &style.expand_key),
-                style.fg(ThemeColor::CustomMessageText, " to expand)"),
-            )))
-        };
-        let mut children: Vec<std::boxed::Box<dyn Component>> = vec![
-            std::boxed::Box::new(Text::new(message_label(style, "compaction"))),
-            std::boxed::Box::new(Spacer::new(1)),
-            body,
-        ];
-        let bg = style.theme.bg_style(ThemeBg::CustomMessageBg);
-        let lines = in_box(&mut children, 1, 1, &bg, width);
+        let title = format!("Compacted from {tokens} tokens");
+        let lines = summary_box(
+            &self.style,
+            "compaction",
+            [&title, &title],
+            &self.message.summary,
+            self.expanded,
+            width,
+        );
         self.cache.put(width, &lines);
         lines
     }
