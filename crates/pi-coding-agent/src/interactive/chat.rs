@@ -43,6 +43,29 @@ pub use working::{Activity, CompactionReason, WorkingLoader};
 use super::keybindings::{Action, AppKeybindings, KeyPlatform};
 use super::theme::{Theme, ThemeColor};
 
+/// A chat entry whose output folds and unfolds with the tools-expand key.
+pub trait Expandable: pi_tui::Component {
+    /// Shows everything, or the folded form.
+    fn set_expanded(&mut self, expanded: bool);
+}
+
+macro_rules! expandable {
+    ($($ty:ty),*) => {$(
+        impl Expandable for $ty {
+            fn set_expanded(&mut self, expanded: bool) {
+                <$ty>::set_expanded(self, expanded);
+            }
+        }
+    )*};
+}
+
+expandable!(
+    BashExecution,
+    BranchSummary,
+    CompactionSummary,
+    ToolExecution
+);
+
 /// What every chat component styles itself with: the theme, the keys named in hints, and
 /// where file paths are shown from.
 #[derive(Clone)]

@@ -39,7 +39,9 @@ use tokio::runtime::Handle;
 
 use crate::agent_session::{AgentSession, SessionRuntime};
 use crate::config::{Env, Settings};
-use crate::interactive::chat::{AssistantMessage, BashExecution, ChatStyle, Notice, ToolExecution};
+use crate::interactive::chat::{
+    AssistantMessage, BashExecution, ChatStyle, Expandable, Notice, ToolExecution,
+};
 use crate::interactive::keybindings::{AppKeybindings, KeyPlatform};
 use crate::interactive::theme::{Theme, ThemeCatalog, ThemeColor, ThemeWatcher};
 use crate::session::SessionLocation;
@@ -173,12 +175,11 @@ pub(crate) struct App<T: Terminal> {
     streaming: Option<Rc<RefCell<AssistantMessage>>>,
     /// Tool calls shown but not finished, by call id.
     pending_tools: HashMap<String, Rc<RefCell<ToolExecution>>>,
-    /// Every tool call drawn (they expand together).
-    tools: Vec<Rc<RefCell<ToolExecution>>>,
+
     /// Every assistant message drawn (thinking shows or hides together).
     assistants: Vec<Rc<RefCell<AssistantMessage>>>,
-    /// Expandable entries: bash executions, summaries.
-    expandables: Vec<Expandable>,
+    /// Entries that fold with the tools-expand key: tool calls, `!commands`, summaries.
+    expandables: Vec<Rc<RefCell<dyn Expandable>>>,
     /// The running `!command`, and those shown above the editor until the agent settles.
     bash: Option<Rc<RefCell<BashExecution>>>,
     deferred_bash: Vec<Rc<RefCell<BashExecution>>>,
@@ -202,13 +203,6 @@ pub(crate) struct App<T: Terminal> {
     last_frame: Instant,
     /// Answers that ended (the footer's usage count knows which it includes).
     answers_seen: u64,
-}
-
-/// An entry whose output folds with the tools-expand key.
-enum Expandable {
-    Bash(Rc<RefCell<BashExecution>>),
-    Compaction(Rc<RefCell<crate::interactive::chat::CompactionSummary>>),
-    Branch(Rc<RefCell<crate::interactive::chat::BranchSummary>>),
 }
 
 impl<T: Terminal> App<T> {
@@ -314,7 +308,6 @@ impl<T: Terminal> App<T> {
             footer,
             streaming: None,
             pending_tools: HashMap::new(),
-            tools: Vec::new(),
             assistants: Vec::new(),
             expandables: Vec::new(),
             bash: None,

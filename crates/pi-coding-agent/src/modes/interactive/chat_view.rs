@@ -9,8 +9,8 @@ use pi_ai::{AssistantContent, Message, StopReason};
 use pi_tui::components::Spacer;
 use pi_tui::{Component, ComponentRef, Terminal, shared};
 
+use super::App;
 use super::bridge::{Outcome, UiEvent};
-use super::{App, Expandable};
 use crate::interactive::chat::{
     AssistantMessage, BashExecution, BranchSummary, CompactionSummary, CustomMessage, Notice,
     NoticeKind, ToolExecution, ToolOutcome, UserMessage,
@@ -68,7 +68,6 @@ impl<T: Terminal> App<T> {
         self.pending.borrow_mut().clear();
         self.streaming = None;
         self.pending_tools.clear();
-        self.tools.clear();
         self.assistants.clear();
         self.expandables.clear();
         self.last_status = None;
@@ -178,7 +177,7 @@ impl<T: Terminal> App<T> {
                                 c.set_expanded(self.tools_expanded);
                             }
                             self.add(component.clone());
-                            self.expandables.push(Expandable::Bash(component));
+                            self.expandables.push(component);
                         }
                     }
                     "custom" => {
@@ -197,7 +196,7 @@ impl<T: Terminal> App<T> {
                                 shared(CompactionSummary::new(summary, self.style.clone()));
                             component.borrow_mut().set_expanded(self.tools_expanded);
                             self.add(component.clone());
-                            self.expandables.push(Expandable::Compaction(component));
+                            self.expandables.push(component);
                         }
                     }
                     "branchSummary" => {
@@ -207,7 +206,7 @@ impl<T: Terminal> App<T> {
                             let component = shared(BranchSummary::new(summary, self.style.clone()));
                             component.borrow_mut().set_expanded(self.tools_expanded);
                             self.add(component.clone());
-                            self.expandables.push(Expandable::Branch(component));
+                            self.expandables.push(component);
                         }
                     }
                     _ => {}
@@ -239,7 +238,7 @@ impl<T: Terminal> App<T> {
         let component = shared(ToolExecution::new(name, id, args, self.style.clone()));
         component.borrow_mut().set_expanded(self.tools_expanded);
         self.add(component.clone());
-        self.tools.push(component.clone());
+        self.expandables.push(component.clone());
         component
     }
 
@@ -368,13 +367,8 @@ impl<T: Terminal> App<T> {
         let gone: std::collections::HashSet<*const ()> =
             gone.iter().map(|c| Rc::as_ptr(c).cast::<()>()).collect();
         let kept = |c: *const ()| !gone.contains(&c);
-        self.tools.retain(|t| kept(Rc::as_ptr(t).cast()));
         self.assistants.retain(|a| kept(Rc::as_ptr(a).cast()));
-        self.expandables.retain(|e| match e {
-            Expandable::Bash(c) => kept(Rc::as_ptr(c).cast()),
-            Expandable::Compaction(c) => kept(Rc::as_ptr(c).cast()),
-            Expandable::Branch(c) => kept(Rc::as_ptr(c).cast()),
-        });
+        self.expandables.retain(|e| kept(Rc::as_ptr(e).cast()));
     }
 
     /// The footer follows a new session; its usage totals and context use are added up off

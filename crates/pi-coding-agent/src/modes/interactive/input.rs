@@ -7,7 +7,7 @@ use pi_tui::Terminal;
 use pi_tui::shared;
 
 use super::bridge::{Outcome, UiEvent};
-use super::{App, DOUBLE_PRESS, Expandable};
+use super::{App, DOUBLE_PRESS};
 use crate::agent_session::StreamingBehavior;
 use crate::config::settings::DoubleEscapeAction;
 use crate::interactive::chat::BashExecution;
@@ -87,7 +87,7 @@ impl<T: Terminal> App<T> {
         } else {
             self.add(component.clone());
         }
-        self.expandables.push(Expandable::Bash(component.clone()));
+        self.expandables.push(component.clone());
         self.bash = Some(component);
         let session = self.session.clone();
         let shell = self.runtime.services().shell();
@@ -327,15 +327,8 @@ impl<T: Terminal> App<T> {
         if let Some(resources) = &self.resources_view {
             resources.borrow_mut().set_expanded(expanded);
         }
-        for tool in &self.tools {
-            tool.borrow_mut().set_expanded(expanded);
-        }
         for entry in &self.expandables {
-            match entry {
-                Expandable::Bash(c) => c.borrow_mut().set_expanded(expanded),
-                Expandable::Compaction(c) => c.borrow_mut().set_expanded(expanded),
-                Expandable::Branch(c) => c.borrow_mut().set_expanded(expanded),
-            }
+            entry.borrow_mut().set_expanded(expanded);
         }
         let state = if expanded { "expanded" } else { "collapsed" };
         self.show_status(&format!("Tool output: {state}"));
