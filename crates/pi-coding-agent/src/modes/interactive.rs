@@ -201,6 +201,8 @@ pub(crate) struct App<T: Terminal> {
     last_title: String,
     /// When the last frame was drawn.
     last_frame: Instant,
+    /// When the git branch and the theme file were last looked at.
+    files_checked: Instant,
     /// Answers that ended (the footer's usage count knows which it includes).
     answers_seen: u64,
 }
@@ -324,6 +326,7 @@ impl<T: Terminal> App<T> {
             quit: None,
             last_title: String::new(),
             last_frame: Instant::now(),
+            files_checked: Instant::now(),
             answers_seen: 0,
         };
         app.setup_autocomplete();
@@ -424,7 +427,6 @@ impl<T: Terminal> App<T> {
         if self.tick(now) {
             self.tui.request_render();
         }
-        self.update_title();
         if !self.tui.is_started() || (!typed && now < self.last_frame + STREAM_FRAME) {
             return;
         }
@@ -533,9 +535,17 @@ impl<T: Terminal> App<T> {
                 }
             }
         }
-        if self.footer.borrow_mut().refresh_git() {
-            changed = true;
+        if now >= self.files_checked + IDLE_WAIT {
+            self.files_checked = now;
+            changed |= self.check_files();
         }
+        changed
+    }
+
+    /// Follows the files the screen shows: the git branch and the active theme file. A
+    /// stat or two each, so at most every [`IDLE_WAIT`], never per streamed token.
+    fn check_files(&mut self) -> bool {
+        let mut changed = self.footer.borrow_mut().refresh_git();
         if let Some(watcher) = self.theme_watcher.as_mut()
             && let Some(result) = watcher.poll()
         {
@@ -559,7 +569,7 @@ impl<T: Terminal> App<T> {
     }
 
     /// pi's window title: `π - <session name> - <folder>`.
-    fn update_title(&mut self) {
+    pub(super) fn update_title(&mut self) {
         let session = self.session.session();
         let folder = session
             .cwd()

@@ -50,6 +50,7 @@ impl<T: Terminal> App<T> {
         }
         self.reset_footer();
         self.update_editor_border();
+        self.update_title();
         self.tui.request_render();
     }
 

@@ -31,7 +31,10 @@ impl<T: Terminal> App<T> {
                 self.refresh_footer();
                 self.update_editor_border();
             }
-            UiEvent::SessionInfoChanged => self.footer.borrow_mut().refresh(&self.session),
+            UiEvent::SessionInfoChanged => {
+                self.footer.borrow_mut().refresh(&self.session);
+                self.update_title();
+            }
             UiEvent::MessageStart(message) => match &message {
                 AgentMessage::Llm(Message::Assistant(assistant)) => {
                     let component = self.add_assistant(assistant.clone());

@@ -359,6 +359,7 @@ impl<T: Terminal> App<T> {
             if self.tui.start().is_ok() {
                 self.tui.request_full_render();
                 self.last_title.clear();
+                self.update_title();
             }
         }
     }
@@ -372,6 +373,7 @@ impl<T: Terminal> App<T> {
         if self.tui.start().is_ok() {
             self.tui.request_full_render();
             self.last_title.clear();
+            self.update_title();
         }
         match edited {
             Ok(Some(edited)) => self.editor.borrow_mut().editor().set_text(&edited),
