@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
+use super::interactive_support::on_screen;
 use pi_coding_agent::interactive::chat::{
     AssistantMessage, BashExecution, BranchSummary, ChatStyle, CompactionSummary, CustomMessage,
     ToolExecution, ToolOutcome, UserMessage,
@@ -133,19 +134,6 @@ fn chat_components_match_the_reference_line_for_line() {
         cases.len(),
         failures.join("\n")
     );
-}
-
-/// The text of the rows a terminal shows for these lines.
-fn on_screen(lines: &[String], width: u16) -> String {
-    let rows = u16::try_from(lines.len().max(1)).unwrap();
-    let mut terminal = pi_tui::VirtualTerminal::new(width, rows);
-    terminal.feed(&lines.join("\r\n"));
-    terminal
-        .screen_rows()
-        .iter()
-        .take(lines.len())
-        .map(|row| format!("|{row}|\n"))
-        .collect()
 }
 
 #[test]

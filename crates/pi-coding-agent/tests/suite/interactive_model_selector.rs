@@ -4,7 +4,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use pi_ai::{InputKind, Model, ModelCost};
+use super::interactive_support::{on_screen, test_model};
+use pi_ai::Model;
 use pi_coding_agent::interactive::keybindings::{AppKeybindings, KeyPlatform};
 use pi_coding_agent::interactive::model_selector::{
     ModelScope, ModelSelector, ModelSelectorOptions,
@@ -22,47 +23,25 @@ const TAB: &str = "\t";
 const CTRL_S: &str = "\x13";
 const BACKSPACE: &str = "\x7f";
 
-fn model(provider: &str, id: &str, name: &str) -> Model {
-    Model {
-        id: id.to_string(),
-        name: name.to_string(),
-        api: "openai-completions".to_string(),
-        provider: provider.to_string(),
-        base_url: "http://localhost/v1".to_string(),
-        reasoning: false,
-        thinking_level_map: None,
-        input: vec![InputKind::Text],
-        input_limits: None,
-        cost: ModelCost::default(),
-        prompt_cache: None,
-        context_window: 128_000,
-        max_tokens: 16_384,
-        sampling_params: None,
-        headers: None,
-        compat: None,
-        extra: serde_json::Map::new(),
-    }
-}
-
 /// Twelve models of four providers, in catalog order (not sorted).
 fn catalog() -> Vec<Model> {
     vec![
-        model("openrouter", "openai/gpt-5", "GPT-5 (OpenRouter)"),
-        model("openai", "gpt-5", "GPT-5"),
-        model("openai", "gpt-5-mini", "GPT-5 mini"),
-        model("openai", "gpt-4.1", "GPT-4.1"),
-        model("anthropic", "claude-sonnet-4-5", "Claude Sonnet 4.5"),
-        model("anthropic", "claude-opus-4-1", "Claude Opus 4.1"),
-        model("anthropic", "claude-haiku-4-5", "Claude Haiku 4.5"),
-        model("google", "gemini-2.5-pro", "Gemini 2.5 Pro"),
-        model("google", "gemini-2.5-flash", "Gemini 2.5 Flash"),
-        model(
+        test_model("openrouter", "openai/gpt-5", "GPT-5 (OpenRouter)"),
+        test_model("openai", "gpt-5", "GPT-5"),
+        test_model("openai", "gpt-5-mini", "GPT-5 mini"),
+        test_model("openai", "gpt-4.1", "GPT-4.1"),
+        test_model("anthropic", "claude-sonnet-4-5", "Claude Sonnet 4.5"),
+        test_model("anthropic", "claude-opus-4-1", "Claude Opus 4.1"),
+        test_model("anthropic", "claude-haiku-4-5", "Claude Haiku 4.5"),
+        test_model("google", "gemini-2.5-pro", "Gemini 2.5 Pro"),
+        test_model("google", "gemini-2.5-flash", "Gemini 2.5 Flash"),
+        test_model(
             "openrouter",
             "anthropic/claude-sonnet-4.5",
             "Claude Sonnet 4.5 (OpenRouter)",
         ),
-        model("openrouter", "x-ai/grok-4", "Grok 4"),
-        model("google", "gemini-2.0-flash", "Gemini 2.0 Flash"),
+        test_model("openrouter", "x-ai/grok-4", "Grok 4"),
+        test_model("google", "gemini-2.0-flash", "Gemini 2.0 Flash"),
     ]
 }
 
@@ -81,8 +60,8 @@ fn selector(options: ModelSelectorOptions) -> ModelSelector {
 
 fn with_current() -> ModelSelectorOptions {
     ModelSelectorOptions {
-        current: Some(model("google", "gemini-2.5-flash", "")),
-        default: Some(model("openai", "gpt-5", "")),
+        current: Some(test_model("google", "gemini-2.5-flash", "")),
+        default: Some(test_model("openai", "gpt-5", "")),
         ..ModelSelectorOptions::default()
     }
 }
@@ -106,28 +85,16 @@ fn type_text(s: &mut ModelSelector, text: &str) {
     }
 }
 
-fn on_screen(lines: &[String], width: u16) -> String {
-    let rows = u16::try_from(lines.len().max(1)).unwrap();
-    let mut terminal = pi_tui::VirtualTerminal::new(width, rows);
-    terminal.feed(&lines.join("\r\n"));
-    terminal
-        .screen_rows()
-        .iter()
-        .take(lines.len())
-        .map(|row| format!("|{row}|\n"))
-        .collect()
-}
-
 #[test]
 fn the_selector_on_a_terminal_at_two_widths() {
     let mut s = selector(with_current());
     s.on_select_as_default(|_| {});
     let mut scoped = selector(ModelSelectorOptions {
         scoped: vec![
-            model("anthropic", "claude-sonnet-4-5", "Claude Sonnet 4.5"),
-            model("openai", "gpt-5", "GPT-5"),
+            test_model("anthropic", "claude-sonnet-4-5", "Claude Sonnet 4.5"),
+            test_model("openai", "gpt-5", "GPT-5"),
         ],
-        current: Some(model("openai", "gpt-5", "")),
+        current: Some(test_model("openai", "gpt-5", "")),
         ..ModelSelectorOptions::default()
     });
     let mut shown = String::new();
@@ -310,10 +277,10 @@ fn without_a_save_callback_the_save_key_reaches_the_search_field() {
 fn tab_switches_between_scoped_and_all_models() {
     let mut s = selector(ModelSelectorOptions {
         scoped: vec![
-            model("openai", "gpt-5", "GPT-5"),
-            model("anthropic", "claude-sonnet-4-5", "Claude Sonnet 4.5"),
+            test_model("openai", "gpt-5", "GPT-5"),
+            test_model("anthropic", "claude-sonnet-4-5", "Claude Sonnet 4.5"),
         ],
-        current: Some(model("anthropic", "claude-sonnet-4-5", "")),
+        current: Some(test_model("anthropic", "claude-sonnet-4-5", "")),
         ..ModelSelectorOptions::default()
     });
     assert_eq!(s.scope(), ModelScope::Scoped);

@@ -21,6 +21,7 @@ use pi_coding_agent::session::{
 };
 use pi_tui::Component;
 
+use super::interactive_support::on_screen;
 use super::session_support::json_lines;
 
 const UP: &str = "\x1b[A";
@@ -188,18 +189,6 @@ fn clear(s: &mut SessionSelector) {
     for _ in 0..40 {
         s.handle_input(BACKSPACE);
     }
-}
-
-fn on_screen(lines: &[String], width: u16) -> String {
-    let rows = u16::try_from(lines.len().max(1)).unwrap();
-    let mut terminal = pi_tui::VirtualTerminal::new(width, rows);
-    terminal.feed(&lines.join("\r\n"));
-    terminal
-        .screen_rows()
-        .iter()
-        .take(lines.len())
-        .map(|row| format!("|{row}|\n"))
-        .collect()
 }
 
 /// Replaces the scratch directory's random name so snapshots are stable.

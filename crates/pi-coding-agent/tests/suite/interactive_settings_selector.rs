@@ -6,7 +6,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use pi_ai::{InputKind, Model, ModelCost, ThinkingLevel};
+use super::interactive_support::{on_screen, test_model};
+use pi_ai::{Model, ThinkingLevel};
 use pi_coding_agent::interactive::keybindings::{AppKeybindings, KeyPlatform};
 use pi_coding_agent::interactive::model_selector::{ModelSelector, ModelSelectorOptions};
 use pi_coding_agent::interactive::scoped_models_selector::ScopedModelsSelector;
@@ -29,41 +30,19 @@ fn theme() -> Theme {
     Theme::dark(ColorMode::TrueColor)
 }
 
-fn model(provider: &str, id: &str, name: &str) -> Model {
-    Model {
-        id: id.to_string(),
-        name: name.to_string(),
-        api: "openai-completions".to_string(),
-        provider: provider.to_string(),
-        base_url: "http://localhost/v1".to_string(),
-        reasoning: false,
-        thinking_level_map: None,
-        input: vec![InputKind::Text],
-        input_limits: None,
-        cost: ModelCost::default(),
-        prompt_cache: None,
-        context_window: 128_000,
-        max_tokens: 16_384,
-        sampling_params: None,
-        headers: None,
-        compat: None,
-        extra: serde_json::Map::new(),
-    }
-}
-
 /// The models the recording used, in its order.
 fn models() -> Vec<Model> {
     vec![
-        model("anthropic", "claude-sonnet-4-5", "Claude Sonnet 4.5"),
-        model("anthropic", "claude-opus-4-1", "Claude Opus 4.1"),
-        model("openai", "gpt-5", "GPT-5"),
-        model("openai", "gpt-5-mini", "GPT-5 mini"),
-        model("google", "gemini-2.5-pro", "Gemini 2.5 Pro"),
-        model("google", "gemini-2.5-flash", "Gemini 2.5 Flash"),
-        model("openrouter", "x-ai/grok-4", "Grok 4"),
-        model("openai", "gpt-4.1", "GPT-4.1"),
-        model("google", "gemini-2.0-flash", "Gemini 2.0 Flash"),
-        model("anthropic", "claude-haiku-4-5", "Claude Haiku 4.5"),
+        test_model("anthropic", "claude-sonnet-4-5", "Claude Sonnet 4.5"),
+        test_model("anthropic", "claude-opus-4-1", "Claude Opus 4.1"),
+        test_model("openai", "gpt-5", "GPT-5"),
+        test_model("openai", "gpt-5-mini", "GPT-5 mini"),
+        test_model("google", "gemini-2.5-pro", "Gemini 2.5 Pro"),
+        test_model("google", "gemini-2.5-flash", "Gemini 2.5 Flash"),
+        test_model("openrouter", "x-ai/grok-4", "Grok 4"),
+        test_model("openai", "gpt-4.1", "GPT-4.1"),
+        test_model("google", "gemini-2.0-flash", "Gemini 2.0 Flash"),
+        test_model("anthropic", "claude-haiku-4-5", "Claude Haiku 4.5"),
     ]
 }
 
@@ -76,14 +55,14 @@ fn reasoning(provider: &str, id: &str, map: Option<Value>) -> Model {
     Model {
         reasoning: true,
         thinking_level_map: map.map(|m| serde_json::from_value(m).unwrap()),
-        ..model(provider, id, id)
+        ..test_model(provider, id, id)
     }
 }
 
 /// The recording's models for the per-model thinking submenu, in its order.
 fn thinking_models() -> Vec<Model> {
     vec![
-        model("openai", "gpt-4.1", "GPT-4.1"),
+        test_model("openai", "gpt-4.1", "GPT-4.1"),
         reasoning(
             "openai",
             "gpt-5",
@@ -96,7 +75,7 @@ fn thinking_models() -> Vec<Model> {
             Some(json!({ "xhigh": "high", "max": "max" })),
         ),
         reasoning("anthropic", "claude-opus-4-1", None),
-        model("openrouter", "x-ai/grok-4", "Grok 4"),
+        test_model("openrouter", "x-ai/grok-4", "Grok 4"),
         reasoning("google", "gemini-2.5-flash", None),
     ]
 }
@@ -278,18 +257,6 @@ fn model_search_ranks_the_catalog_as_pi_does() {
             .collect();
         assert_eq!(shown, expected, "/model search {query:?}");
     }
-}
-
-fn on_screen(lines: &[String], width: u16) -> String {
-    let rows = u16::try_from(lines.len().max(1)).unwrap();
-    let mut terminal = pi_tui::VirtualTerminal::new(width, rows);
-    terminal.feed(&lines.join("\r\n"));
-    terminal
-        .screen_rows()
-        .iter()
-        .take(lines.len())
-        .map(|row| format!("|{row}|\n"))
-        .collect()
 }
 
 #[test]

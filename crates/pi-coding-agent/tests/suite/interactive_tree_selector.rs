@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::path::Path;
 use std::rc::Rc;
 
+use super::interactive_support::on_screen;
 use pi_coding_agent::interactive::keybindings::{AppKeybindings, KeyPlatform};
 use pi_coding_agent::interactive::theme::{ColorMode, Theme};
 use pi_coding_agent::interactive::tree_selector::{
@@ -185,18 +186,6 @@ fn branched() -> Branched {
         right,
         leaf,
     }
-}
-
-fn on_screen(lines: &[String], width: u16) -> String {
-    let rows = u16::try_from(lines.len().max(1)).unwrap();
-    let mut terminal = pi_tui::VirtualTerminal::new(width, rows);
-    terminal.feed(&lines.join("\r\n"));
-    terminal
-        .screen_rows()
-        .iter()
-        .take(lines.len())
-        .map(|row| format!("|{row}|\n"))
-        .collect()
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use super::interactive_support::on_screen;
 use pi_coding_agent::config::TrustStore;
 use pi_coding_agent::config::trust::TrustEntry;
 use pi_coding_agent::interactive::keybindings::{AppKeybindings, KeyPlatform};
@@ -171,18 +172,6 @@ fn saving_creates_the_store_and_the_saved_answer_is_ticked_next_time() {
         trust_saved_status(false),
         "Saved trust decision: untrusted. Restart pi for this to take effect."
     );
-}
-
-fn on_screen(lines: &[String], width: u16) -> String {
-    let rows = u16::try_from(lines.len().max(1)).unwrap();
-    let mut terminal = pi_tui::VirtualTerminal::new(width, rows);
-    terminal.feed(&lines.join("\r\n"));
-    terminal
-        .screen_rows()
-        .iter()
-        .take(lines.len())
-        .map(|row| format!("|{row}|\n"))
-        .collect()
 }
 
 #[test]

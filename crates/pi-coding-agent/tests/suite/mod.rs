@@ -17,6 +17,7 @@ mod interactive_loaded_resources;
 mod interactive_model_selector;
 mod interactive_session_selector;
 mod interactive_settings_selector;
+mod interactive_support;
 mod interactive_theme;
 mod interactive_tmux;
 mod interactive_tree_selector;
