@@ -13,6 +13,8 @@ mod export;
 mod hooks;
 mod retry;
 mod runtime;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};

@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::agent_session::{AgentSession, AgentSessionConfig, Credentials, RequestCredentials};
-use crate::config::settings::RetrySettings;
 use crate::session::{NewSessionOptions, SessionLocation, SessionManager};
 
 struct Keys;
@@ -26,30 +25,7 @@ impl Credentials for Keys {
 }
 
 fn config(faux: &FauxProvider, model: Model) -> AgentSessionConfig {
-    let provider = faux.clone();
-    AgentSessionConfig {
-        model: Some(model),
-        thinking_level: ThinkingLevel::Off,
-        tools: Vec::new(),
-        system_prompt: Default::default(),
-        expand_prompt: None,
-        credentials: Arc::new(Keys),
-        retry: RetrySettings {
-            enabled: false,
-            max_retries: 0,
-            base_delay_ms: 0,
-            max_agent_delay_ms: 0,
-        },
-        steering_mode: QueueMode::OneAtATime,
-        follow_up_mode: QueueMode::OneAtATime,
-        block_images: false,
-        auto_resize_images: false,
-        request: Default::default(),
-        stream_fn: Some(Arc::new(move |model, context, options| {
-            pi_ai::ApiProvider::stream_simple(&provider, model, context, options)
-        })),
-        docs_dir: Default::default(),
-    }
+    crate::agent_session::test_support::faux_config(faux, model, Arc::new(Keys))
 }
 
 /// A persisted session in `dir` answered by `faux`.

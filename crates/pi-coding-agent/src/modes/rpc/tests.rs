@@ -3,18 +3,15 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use pi_agent_core::QueueMode;
 use pi_ai::faux::{FauxProvider, FauxResponse};
 use pi_ai::{Model, ThinkingLevel};
 use serde_json::{Value, json};
 
 use super::run_with_limit;
 use crate::agent_session::{
-    AgentSession, AgentSessionConfig, Credentials, RequestCredentials, SessionRuntime,
-    SessionServices,
+    AgentSession, Credentials, RequestCredentials, SessionRuntime, SessionServices,
 };
 use crate::config::ScopedModel;
-use crate::config::settings::RetrySettings;
 use crate::session::SessionManager;
 use crate::tools::BashOptions;
 
@@ -38,34 +35,12 @@ struct Services {
 
 impl SessionServices for Services {
     fn build(&self, session: SessionManager) -> Result<AgentSession, String> {
-        let provider = self.faux.clone();
-        AgentSession::new(
-            session,
-            AgentSessionConfig {
-                model: Some(self.faux.model()),
-                thinking_level: ThinkingLevel::Off,
-                tools: Vec::new(),
-                system_prompt: Default::default(),
-                expand_prompt: None,
-                credentials: Arc::new(Keys),
-                retry: RetrySettings {
-                    enabled: false,
-                    max_retries: 0,
-                    base_delay_ms: 0,
-                    max_agent_delay_ms: 0,
-                },
-                steering_mode: QueueMode::OneAtATime,
-                follow_up_mode: QueueMode::OneAtATime,
-                block_images: false,
-                auto_resize_images: false,
-                request: Default::default(),
-                stream_fn: Some(Arc::new(move |model, context, options| {
-                    pi_ai::ApiProvider::stream_simple(&provider, model, context, options)
-                })),
-                docs_dir: Default::default(),
-            },
-        )
-        .map_err(|err| err.to_string())
+        let config = crate::agent_session::test_support::faux_config(
+            &self.faux,
+            self.faux.model(),
+            Arc::new(Keys),
+        );
+        AgentSession::new(session, config).map_err(|err| err.to_string())
     }
 
     fn available_models(&self) -> Vec<Model> {
