@@ -184,7 +184,7 @@ pub(crate) struct App<T: Terminal> {
     bash: Option<Rc<RefCell<BashExecution>>>,
     deferred_bash: Vec<Rc<RefCell<BashExecution>>>,
     /// The last status line, updated in place by the next status.
-    last_status: Option<(ComponentRef, Rc<RefCell<Notice>>)>,
+    last_status: Option<Rc<RefCell<Notice>>>,
     retry_deadline: Option<(u32, u32, Instant)>,
     tools_expanded: bool,
     bash_mode: bool,

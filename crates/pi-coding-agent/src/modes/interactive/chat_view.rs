@@ -251,13 +251,14 @@ impl<T: Terminal> App<T> {
 
     /// A status line; a status right after another replaces it.
     pub(super) fn show_status(&mut self, message: &str) {
-        if let Some((last, notice)) = &self.last_status {
+        if let Some(notice) = &self.last_status {
+            let notice_ref: ComponentRef = notice.clone();
             let is_last = self
                 .chat
                 .borrow()
                 .children()
                 .last()
-                .is_some_and(|child| pi_tui::same_component(child, last));
+                .is_some_and(|child| pi_tui::same_component(child, &notice_ref));
             if is_last {
                 notice.borrow_mut().set_message(message);
                 self.tui.request_render();
@@ -265,9 +266,8 @@ impl<T: Terminal> App<T> {
             }
         }
         let notice = shared(Notice::new(NoticeKind::Status, message, self.style.clone()));
-        let component: ComponentRef = notice.clone();
-        self.add(component.clone());
-        self.last_status = Some((component, notice));
+        self.add(notice.clone());
+        self.last_status = Some(notice);
     }
 
     pub(super) fn show_error(&mut self, message: &str) {

@@ -367,7 +367,7 @@ impl<T: Terminal> App<T> {
     }
 
     /// Moves `!command`s that ran while the agent worked into the chat.
-    fn flush_deferred_bash(&mut self) {
+    pub(super) fn flush_deferred_bash(&mut self) {
         if self.deferred_bash.is_empty() {
             return;
         }

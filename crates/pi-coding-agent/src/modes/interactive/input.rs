@@ -50,7 +50,7 @@ impl<T: Terminal> App<T> {
             }
             return;
         }
-        self.flush_pending_bash();
+        self.flush_deferred_bash();
         self.prompt(text);
     }
 
@@ -124,16 +124,6 @@ impl<T: Terminal> App<T> {
         }
     }
 
-    fn flush_pending_bash(&mut self) {
-        if self.deferred_bash.is_empty() {
-            return;
-        }
-        for bash in std::mem::take(&mut self.deferred_bash) {
-            self.add(bash);
-        }
-        self.update_pending();
-    }
-
     pub(super) fn on_action(&mut self, action: Action) {
         match action {
             Action::Interrupt => self.on_escape(),
@@ -204,7 +194,7 @@ impl<T: Terminal> App<T> {
 
     /// Puts every queued message back into the editor (above what is typed there); with
     /// `abort` the run is stopped too. Returns how many came back.
-    fn restore_queue(&mut self, abort: bool) -> usize {
+    pub(super) fn restore_queue(&mut self, abort: bool) -> usize {
         let queued = self.session.clear_queue();
         let all: Vec<String> = queued
             .steering

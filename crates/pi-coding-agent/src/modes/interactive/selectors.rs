@@ -576,19 +576,8 @@ impl<T: Terminal> App<T> {
     /// Goes to an entry of the tree, summarizing the branch left when asked.
     pub(super) fn navigate(&mut self, id: String, request: BranchSummaryRequest) {
         if self.session.is_streaming() {
-            let queued = self.session.clear_queue();
-            let text: Vec<String> = queued
-                .steering
-                .into_iter()
-                .chain(queued.follow_up)
-                .collect();
-            if !text.is_empty() {
-                self.editor
-                    .borrow_mut()
-                    .editor()
-                    .set_text(&text.join("\n\n"));
-            }
-            self.update_pending();
+            // The run is stopped below, once the navigation task starts.
+            self.restore_queue(false);
         }
         if request.summarize {
             self.set_working(Some(Activity::BranchSummary));
