@@ -334,8 +334,15 @@ impl<T: Terminal> App<T> {
         for notice in &options.notices {
             app.show_notice(notice);
         }
-        if let Some(warning) = tmux_keyboard_warning(&app.env) {
-            app.show_warning(&warning);
+        // Asking tmux runs it twice: off the way of the first frame, as pi does.
+        if app.env.var("TMUX").is_some() {
+            let ui = app.ui.clone();
+            let env = app.env.clone();
+            app.handle.spawn_blocking(move || {
+                if let Some(warning) = tmux_keyboard_warning(&env) {
+                    ui.send(UiEvent::Done(bridge::Outcome::Warning(warning)));
+                }
+            });
         }
         app.start_prompts(options.initial, options.messages);
         app

@@ -72,6 +72,8 @@ pub(crate) enum Outcome {
     Prompt(Option<String>),
     /// A user shell command ended.
     Bash(Result<crate::agent_session::BashResult, String>),
+    /// A warning to show.
+    Warning(String),
     /// A line to show: `Ok` as status, `Err` as error.
     Status(Result<String, String>),
     /// The session's usage totals, added up when the screen had seen this many answers end.

@@ -247,6 +247,7 @@ impl<T: Terminal> App<T> {
                 }
             }
             Outcome::Bash(result) => self.on_bash_done(result),
+            Outcome::Warning(message) => self.show_warning(&message),
             Outcome::Status(Ok(message)) => self.show_status(&message),
             Outcome::Status(Err(message)) => self.show_error(&message),
             Outcome::FooterUsage(usage, answers) if answers == self.answers_seen => {
